@@ -1,0 +1,44 @@
+"""middlepower: measure economic coercion in world trade and design coalition responses.
+
+A structural-gravity general-equilibrium trade model (exact hat algebra with tariff
+revenue), estimated on real data, with analyses of coercion and coalitions.
+
+>>> import middlepower as mp
+>>> world = mp.load("world2023")
+>>> result = mp.solve(world, mp.Scenario("us25", [mp.tariff(by="USA", on="CAN", rate=0.25)]))
+>>> bool(result.countries.loc["CAN", "welfare_pct"] < 0)
+True
+"""
+
+from . import errors
+from .data import World, datasets, groups, load
+from .model import Result, Results, solve, solve_many
+from .scenario import (
+    Scenario,
+    agreement,
+    embargo,
+    partial_effect,
+    tariff,
+    trade_cost,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Result",
+    "Results",
+    "Scenario",
+    "World",
+    "__version__",
+    "agreement",
+    "datasets",
+    "embargo",
+    "errors",
+    "groups",
+    "load",
+    "partial_effect",
+    "solve",
+    "solve_many",
+    "tariff",
+    "trade_cost",
+]

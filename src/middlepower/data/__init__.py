@@ -1,0 +1,19 @@
+"""Baseline data: the :class:`World`, readers, named groups and shipped datasets."""
+
+from .datasets import datasets, load, provenance
+from .groups import Group, groups
+from .readers import add_domestic_sales, read_baci, read_table, read_yotov
+from .world import World
+
+__all__ = [
+    "Group",
+    "World",
+    "add_domestic_sales",
+    "datasets",
+    "groups",
+    "load",
+    "provenance",
+    "read_baci",
+    "read_table",
+    "read_yotov",
+]

@@ -1,0 +1,356 @@
+"""``solve`` and ``solve_many``: validate at the door, then one batched hat-algebra solver.
+
+The system solved is stated in :mod:`middlepower.model`. Arrays are (batch, N) or
+(batch, N, N) with axes (scenario, exporter, importer); one scenario is batch = 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+import numpy as np
+
+from ..data.world import World
+from ..errors import ConvergenceError, ParameterError, ScenarioError
+from ..scenario.scenario import Scenario
+from ..scenario.shocks import ShockArrays
+from .result import Result, Results
+
+__all__ = ["Baseline", "solve", "solve_many"]
+
+log = logging.getLogger(__name__)
+
+DeficitClosure = Literal["additive", "ratio"]
+
+#: Largest batch x N x N block held in memory at once (float64 elements), per array.
+_MAX_BLOCK = 4_000_000
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Baseline quantities of a world, shape (N,) or (N, N); see :mod:`middlepower.model`."""
+
+    countries: tuple[str, ...]
+    flows: np.ndarray      # X_ij, pre-tariff
+    tariffs: np.ndarray    # t_ij
+    output: np.ndarray     # Y_i
+    spending: np.ndarray   # E_j, incl. tariffs
+    deficit: np.ndarray    # D_j
+    shares: np.ndarray     # lambda_ij
+
+    @classmethod
+    def of(cls, world: World) -> Baseline:
+        return cls(world.countries, world.flows, world.tariffs, world.output(),
+                   world.expenditure(), world.deficit(), world.shares())
+
+
+@dataclass
+class _Solution:
+    """What the inner solver returns for a batch."""
+
+    w: np.ndarray          # (b, N) factory-gate price changes
+    p_theta: np.ndarray    # (b, N) Phat^-theta
+    spending: np.ndarray   # (b, N) E'
+    shares: np.ndarray     # (b, N, N) lambda'
+    iterations: np.ndarray  # (b,)
+    residual: np.ndarray   # (b,)
+
+
+def _check_options(theta: float, deficits: str, numeraire: str, world: World, tol: float,
+                   max_iter: int) -> int | None:
+    if not isinstance(theta, int | float) or not math.isfinite(theta) or theta <= 0:
+        raise ParameterError(f"theta={theta!r}: the trade elasticity must be a positive number "
+                             "(estimates mostly lie between 2 and 10; 5 is the default).")
+    if deficits not in get_args(DeficitClosure):
+        raise ParameterError(f"deficits={deficits!r}: expecting one of "
+                             f"{get_args(DeficitClosure)}.")
+    if not (0 < tol < 1e-2):
+        raise ParameterError(f"tol={tol!r} must lie in (0, 0.01).")
+    if int(max_iter) < 1:
+        raise ParameterError(f"max_iter={max_iter!r} must be at least 1.")
+    if numeraire == "world":
+        return None
+    return world.index(numeraire)
+
+
+def _as_scenarios(scenarios: Any) -> list[Scenario]:
+    if isinstance(scenarios, Scenario):
+        return scenarios.expand()
+    out: list[Scenario] = []
+    for k, s in enumerate(scenarios):
+        if isinstance(s, Scenario):
+            out.extend(s.expand())
+        else:
+            raise ScenarioError(f"item {k} of scenarios is a {type(s).__name__}, not an "
+                                "mp.Scenario; wrap shocks in mp.Scenario(name, shocks=[...]).")
+    return out
+
+
+def solve(
+    world: World,
+    scenario: Scenario | Sequence[Any],
+    theta: float = 5.0,
+    deficits: DeficitClosure = "additive",
+    *,
+    numeraire: str = "world",
+    tol: float = 1e-10,
+    max_iter: int = 10_000,
+    damping: float = 1.0,
+) -> Result:
+    """Solve for the counterfactual equilibrium of one scenario.
+
+    Parameters
+    ----------
+    world : World
+        The baseline.
+    scenario : Scenario, or a list of shocks
+        Shocks from :func:`mp.tariff`, :func:`mp.agreement`, ... A scenario with variants
+        goes to :func:`solve_many`.
+    theta : float, default 5.0
+        Trade elasticity (sigma - 1), > 0.
+    deficits : {"additive", "ratio"}, default "additive"
+        Closure for trade imbalances; see :mod:`middlepower.model`.
+    numeraire : str, default "world"
+        ``"world"`` keeps world output fixed; a country code keeps its factory-gate price
+        fixed (e.g. ``"DEU"`` as in Yotov et al. 2016).
+    tol : float, default 1e-10
+        Largest relative excess demand accepted, max_i |sales_i / (w_i Y_i) - 1|.
+    max_iter : int, default 10000
+    damping : float, default 1.0
+        Step size in (0, 1]; lower it if the solver does not converge.
+
+    Returns
+    -------
+    Result
+        ``countries`` (welfare_pct, real_gdp_pct, ...), ``flows``, and diagnostics
+        ``converged``, ``iterations``, ``max_residual``.
+
+    Raises
+    ------
+    ConvergenceError
+        Naming the worst country and its residual; never an unconverged result.
+    ParameterError, UnknownCountryError, ScenarioError
+
+    Examples
+    --------
+    >>> import middlepower as mp
+    >>> w = mp.World.from_matrix(["A", "B", "C"], [[8, 1, 1], [1, 8, 1], [1, 1, 8]])
+    >>> r = mp.solve(w, mp.Scenario("t", [mp.tariff(by="A", on="B", rate=0.2)]))
+    >>> bool(r.countries.loc["B", "welfare_pct"] < 0)
+    True
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = Scenario("scenario", shocks=list(scenario))
+    if scenario.variants:
+        raise ScenarioError(f"scenario {scenario.name!r} has {len(scenario.variants)} variants; "
+                            "use mp.solve_many(world, scenario) to solve them side by side.")
+    return solve_many(world, [scenario], theta, deficits, numeraire=numeraire, tol=tol,
+                      max_iter=max_iter, damping=damping)[0]
+
+
+def solve_many(
+    world: World,
+    scenarios: Scenario | Iterable[Scenario],
+    theta: float = 5.0,
+    deficits: DeficitClosure = "additive",
+    *,
+    numeraire: str = "world",
+    tol: float = 1e-10,
+    max_iter: int = 10_000,
+    damping: float = 1.0,
+    chunk_size: int | None = None,
+    progress: bool | Callable[[int], None] = False,
+) -> Results:
+    """Solve many scenarios against one baseline in vectorised batches.
+
+    Same parameters as :func:`solve`; a scenario with variants counts as one scenario per
+    variant. Results equal one-by-one solves (each scenario stops at its own iteration).
+
+    Parameters
+    ----------
+    chunk_size : int, optional
+        Scenarios per batch; by default as many as fit in about 32 MB per array.
+    progress : bool or callable, default False
+        True shows a rich progress bar; a callable receives the number of scenarios done
+        after each chunk.
+
+    Returns
+    -------
+    Results
+        A sequence of :class:`Result`, with ``countries`` stacked in one long table.
+    """
+    items = _as_scenarios(scenarios)
+    if not items:
+        raise ScenarioError("no scenarios to solve.")
+    ref = _check_options(theta, deficits, numeraire, world, tol, max_iter)
+    if not (0 < damping <= 1):
+        raise ParameterError(f"damping={damping!r} must lie in (0, 1].")
+    base = Baseline.of(world)
+    arrays = [s.arrays(world) for s in items]  # validates every shock before any solving
+    n = world.n
+    size = chunk_size or max(1, _MAX_BLOCK // (n * n))
+    out: list[Result] = []
+    bar, advance = _progress(progress, len(items))
+    try:
+        for start in range(0, len(items), size):
+            chunk = arrays[start:start + size]
+            sol = _solve_batch(base, chunk, float(theta), deficits, ref, tol, int(max_iter),
+                               damping)
+            for k, s in enumerate(items[start:start + size]):
+                out.append(Result(scenario=s, base=base, theta=float(theta), deficits=deficits,
+                                  w=sol.w[k], p_theta=sol.p_theta[k], spending=sol.spending[k],
+                                  shares=sol.shares[k], tariffs=chunk[k].tariffs,
+                                  iterations=int(sol.iterations[k]),
+                                  max_residual=float(sol.residual[k])))
+            advance(len(chunk))
+    finally:
+        if bar is not None:
+            bar.stop()
+    return Results(out)
+
+
+def _progress(progress: bool | Callable[[int], None], total: int) -> tuple[Any, Callable]:
+    if callable(progress):
+        done = [0]
+
+        def tick(k: int) -> None:
+            done[0] += k
+            progress(done[0])
+
+        return None, tick
+    if progress:
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        task = bar.add_task("solving", total=total)
+        bar.start()
+        return bar, lambda k: bar.advance(task, k)
+    return None, lambda k: None
+
+
+def _stack(base: Baseline, arrays: list[ShockArrays], theta: float) -> tuple[np.ndarray, ...]:
+    """Coefficients a_ij = lambda_ij e^beta (dhat that)^-theta and the tariff terms, (b, N, N)."""
+    t_new = np.stack([a.tariffs for a in arrays])
+    beta = np.stack([a.beta for a in arrays])
+    log_dhat = np.stack([a.log_dhat for a in arrays])
+    log_that = np.log1p(t_new) - np.log1p(base.tariffs)[None]
+    with np.errstate(invalid="ignore"):  # -inf (embargo) stays -inf
+        log_a = beta - theta * (log_dhat + log_that)
+    a = base.shares[None] * np.exp(log_a)
+    tau = t_new / (1.0 + t_new)
+    return a, a * tau, a / (1.0 + t_new), t_new
+
+
+def _solve_batch(base: Baseline, arrays: list[ShockArrays], theta: float, deficits: str,
+                 ref: int | None, tol: float, max_iter: int, damping: float) -> _Solution:
+    a, a_tau, a_sale, _ = _stack(base, arrays, theta)
+    _check_isolation(base, a)
+    x, it, res = _solve_hat(a, a_tau, a_sale, base.output, base.deficit, theta, deficits, ref,
+                            tol, max_iter, damping)
+    w = np.exp(x)
+    if (res > tol).any() or not np.isfinite(x).all():
+        b = int(np.argmax(np.where(np.isfinite(res), res, np.inf)))
+        *_, sales = _market(x[b:b + 1], a[b:b + 1], a_tau[b:b + 1], a_sale[b:b + 1],
+                            base.output, base.deficit, theta, deficits)
+        excess = np.abs(sales[0] / (w[b] * base.output) - 1.0)
+        k = int(np.nanargmax(np.where(np.isfinite(excess), excess, np.inf)))
+        country = base.countries[k]
+        if not np.isfinite(res[b]):
+            raise ConvergenceError(
+                f"the solver left the region where an equilibrium exists (spending or sales "
+                f"of {country} fell to zero or below after {int(it[b])} iterations): the "
+                "shocks are too large for the trade imbalances held fixed; try "
+                "deficits='ratio' or smaller shocks.",
+                iterations=int(it[b]), max_residual=float(res[b]), country=country)
+        raise ConvergenceError(
+            f"no convergence after {int(it[b])} iterations (max excess demand {res[b]:.3g}, "
+            f"{country}); try damping=0.5 or a larger max_iter.",
+            iterations=int(it[b]), max_residual=float(res[b]), country=country)
+    _, wp, p_theta, q, _ = _market(x, a, a_tau, a_sale, base.output, base.deficit,
+                                   theta, deficits)
+    lam = a * wp[:, :, None] / p_theta[:, None, :]
+    return _Solution(w, p_theta, q * p_theta, lam, it, res)
+
+
+def _check_isolation(base: Baseline, a: np.ndarray) -> None:
+    """A country cut off from all trade cannot finance a deficit: no equilibrium exists."""
+    off = a.copy()
+    idx = np.arange(a.shape[1])
+    off[:, idx, idx] = 0.0
+    isolated = (off.sum(axis=2) == 0) & (off.sum(axis=1) == 0)       # (b, N)
+    imbalanced = np.abs(base.deficit) > 1e-9 * base.output
+    bad = isolated & imbalanced[None, :]
+    if bad.any():
+        k = int(np.argwhere(bad)[0][1])
+        raise ScenarioError(
+            f"{base.countries[k]} is cut off from all trade but has a trade deficit of "
+            f"{base.deficit[k]:.4g} in the baseline; an economy in autarky cannot run one, so "
+            "no equilibrium exists. Leave it at least one partner, or balance its trade first.")
+
+
+def _market(x: np.ndarray, a: np.ndarray, a_tau: np.ndarray, a_sale: np.ndarray,
+            Y: np.ndarray, D: np.ndarray, theta: float, deficits: str
+            ) -> tuple[np.ndarray, ...]:
+    """Prices, spending and sales implied by log factory-gate prices ``x`` (b, N).
+
+    Phat_j^-theta = sum_k a_kj w_k^-theta;
+    E'_j = (w_j Y_j + D'_j) / (1 - sum_i lambda'_ij t'_ij / (1 + t'_ij));
+    sales_i = sum_j lambda'_ij E'_j / (1 + t'_ij).
+    Returns w, w^-theta, Phat^-theta, q = E' / Phat^-theta, sales; each (b, N).
+    """
+    w = np.exp(x)
+    wp = np.exp(-theta * x)
+    p_theta = np.einsum("bij,bi->bj", a, wp)
+    revenue_share = np.einsum("bij,bi->bj", a_tau, wp) / p_theta
+    if deficits == "additive":
+        d_new = D[None, :] * ((w @ Y) / Y.sum())[:, None]
+    else:  # D'_j / Y'_j = D_j / Y_j - c, with c keeping world deficits summing to zero
+        wy = w * Y
+        d_new = D * w - wy * ((w @ D) / wy.sum(axis=1))[:, None]
+    q = (w * Y + d_new) / (1.0 - revenue_share) / p_theta
+    sales = wp * np.einsum("bij,bj->bi", a_sale, q)
+    return w, wp, p_theta, q, sales
+
+
+def _solve_hat(a: np.ndarray, a_tau: np.ndarray, a_sale: np.ndarray, Y: np.ndarray,
+               D: np.ndarray, theta: float, deficits: str, ref: int | None, tol: float,
+               max_iter: int, damping: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Jacobi-Newton iteration on x = log w; trusts its inputs.
+
+    f_i = log(sales_i / (w_i Y_i)); step x_i += f_i / (1 + theta (1 - s_i)), where
+    s_i = sum_j (sales_ij / sales_i) lambda'_ij approximates how much of i's market
+    moves with its own price. Each scenario freezes once its residual is below ``tol``.
+    Returns x = log w (b, N), iterations (b,), residual (b,).
+    """
+    b, n = a.shape[0], a.shape[1]
+    x = np.zeros((b, n))
+    done = np.zeros(b, dtype=bool)
+    iters = np.zeros(b, dtype=np.int64)
+    residual = np.full(b, np.inf)
+    a_pair = a_sale * a                                        # for the market-share term
+    y_sum = Y.sum()
+    for it in range(max_iter + 1):
+        w, wp, p_theta, q, sales = _market(x, a, a_tau, a_sale, Y, D, theta, deficits)
+        ratio = sales / (w * Y)
+        res = np.max(np.abs(ratio - 1.0), axis=1)
+        res = np.where(np.isfinite(res), res, np.inf)
+        newly = ~done & (res <= tol)
+        residual = np.where(done, residual, res)
+        iters = np.where(done, iters, it)
+        done |= newly
+        if done.all() or it == max_iter:
+            break
+        share = wp * wp * np.einsum("bij,bj->bi", a_pair, q / p_theta) / sales
+        with np.errstate(invalid="ignore", divide="ignore"):
+            step = np.log(ratio) / (1.0 + theta * (1.0 - share))
+        x_new = x + damping * step
+        if ref is None:
+            x_new -= np.log((np.exp(x_new) @ Y) / y_sum)[:, None]
+        else:
+            x_new -= x_new[:, ref:ref + 1]
+        x = np.where(done[:, None], x, x_new)
+    return x, iters, residual

@@ -1,0 +1,254 @@
+"""A named list of shocks, optionally with variants, read from Python or a YAML file.
+
+A scenario file looks like::
+
+    name: US tariffs on Canada
+    description: The US puts 25% on all Canadian goods.
+    data: world2023          # dataset name or path to a long table
+    theta: 5.0               # trade elasticity
+    deficits: additive       # or ratio
+    shocks:                  # applied in every variant
+      - {type: tariff, by: USA, on: CAN, rate: 0.25}
+    variants:                # optional: alternatives solved side by side
+      give in: {shocks: []}
+      retaliate:
+        description: Canada answers in kind.
+        shocks:
+          - {type: tariff, by: CAN, on: USA, rate: 0.25}
+
+Each variant is the scenario's shocks followed by the variant's own. The file is parsed
+with a safe YAML loader and validated by pydantic; nothing in it is executed. Errors name
+the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from ..errors import ScenarioError
+from .shocks import Shock, ShockArrays
+
+if TYPE_CHECKING:
+    from ..data.world import World
+
+__all__ = ["Scenario", "Variant"]
+
+DeficitClosure = Literal["additive", "ratio"]
+
+
+class Variant(BaseModel):
+    """An alternative added to a scenario's common shocks."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    description: str = ""
+    shocks: list[Shock] = Field(default_factory=list)
+
+
+class Scenario(BaseModel):
+    """A named set of shocks to solve against a baseline world.
+
+    Parameters
+    ----------
+    name : str
+    shocks : list of shocks
+        Made with :func:`mp.tariff`, :func:`mp.agreement`, :func:`mp.embargo`,
+        :func:`mp.partial_effect`, :func:`mp.trade_cost`, or dicts with a ``type``.
+    description : str, optional
+    variants : dict of str to Variant, optional
+        Alternatives solved side by side; each adds its shocks to ``shocks``.
+    data, theta, deficits : optional
+        Defaults a file may carry for the command line; :func:`mp.solve` arguments win.
+
+    Examples
+    --------
+    >>> import middlepower as mp
+    >>> s = mp.Scenario("us25", [mp.tariff(by="USA", on="CAN", rate=0.25)])
+    >>> s.name, len(s.shocks)
+    ('us25', 1)
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    description: str = ""
+    data: str | None = None
+    theta: float | None = None
+    deficits: DeficitClosure | None = None
+    shocks: list[Shock] = Field(default_factory=list)
+    variants: dict[str, Variant] = Field(default_factory=dict)
+
+    _source: str = PrivateAttr(default="")
+    _shock_lines: list[int | None] = PrivateAttr(default_factory=list)
+    _variant_lines: dict[str, list[int | None]] = PrivateAttr(default_factory=dict)
+
+    def __init__(self, name: str | None = None, shocks: Any = None, **data: Any) -> None:
+        if name is not None:
+            data["name"] = name
+        if shocks is not None:
+            data["shocks"] = list(shocks)
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise ScenarioError(_explain(exc, data.get("name", "scenario"))) from None
+
+    @field_validator("theta")
+    @classmethod
+    def _theta(cls, v: float | None) -> float | None:
+        if v is not None and not (v > 0 and v < 1e3):
+            raise ValueError(f"theta must be a positive trade elasticity (typically 2-10); got {v}")
+        return v
+
+    # ------------------------------------------------------------- files
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Scenario:
+        """Read and validate a scenario file.
+
+        Raises
+        ------
+        ScenarioError
+            With file, line and field, for YAML syntax errors, unknown shock types,
+            missing fields and bad values.
+        FileNotFoundError
+        """
+        p = Path(path)
+        if not p.exists():
+            raise FileNotFoundError(f"no such scenario file: {str(p)!r}")
+        text = p.read_text(encoding="utf-8")
+        return cls.from_yaml_text(text, source=p.name)
+
+    @classmethod
+    def from_yaml_text(cls, text: str, source: str = "<string>") -> Scenario:
+        """Validate a scenario given as YAML text."""
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            raw = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            at = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise ScenarioError(f"{source}:{at}: YAML syntax error: {problem}") from None
+        if not isinstance(raw, dict):
+            raise ScenarioError(f"{source}: a scenario file must be a mapping with 'name' and "
+                                f"'shocks'; got {type(raw).__name__}.")
+        lines = _line_map(node)
+        try:
+            scenario = cls.model_validate(raw)
+        except ValidationError as exc:
+            raise ScenarioError(_explain(exc, source, lines)) from None
+        scenario._source = source
+        scenario._shock_lines = [lines.get(("shocks", k)) for k in range(len(scenario.shocks))]
+        scenario._variant_lines = {
+            v: [lines.get(("variants", v, "shocks", k)) for k in range(len(var.shocks))]
+            for v, var in scenario.variants.items()}
+        return scenario
+
+    def to_yaml(self) -> str:
+        """The scenario as YAML text (round-trips through :meth:`from_yaml_text`)."""
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True,
+                               exclude_defaults=False)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """The JSON schema of scenario files."""
+        return cls.model_json_schema(by_alias=True)
+
+    # ------------------------------------------------------------- use
+    def expand(self) -> list[Scenario]:
+        """One scenario per variant (common shocks first), or ``[self]`` without variants."""
+        if not self.variants:
+            return [self]
+        out = []
+        for vname, v in self.variants.items():
+            s = Scenario(name=vname, description=v.description or self.description,
+                         shocks=[*self.shocks, *v.shocks], data=self.data, theta=self.theta,
+                         deficits=self.deficits)
+            s._source = self._source
+            s._shock_lines = [*self._shock_lines, *self._variant_lines.get(vname, [])]
+            out.append(s)
+        return out
+
+    def arrays(self, world: World) -> ShockArrays:
+        """Apply the shocks, in order, to the baseline of ``world``.
+
+        Returns
+        -------
+        ShockArrays
+            New tariffs, partial effects beta and log iceberg-cost changes, each (N, N).
+
+        Raises
+        ------
+        UnknownCountryError, ScenarioError
+            Naming the shock (and the file and line when read from YAML).
+        """
+        arrays = ShockArrays.baseline(world)
+        for k, shock in enumerate(self.shocks):
+            shock.apply(world, arrays, self._where(k))
+        return arrays
+
+    def check(self, world: World) -> None:
+        """Raise the first error any variant would meet on ``world``."""
+        for s in self.expand():
+            s.arrays(world)
+
+    def _where(self, k: int) -> str:
+        src = f"{self._source}: " if self._source else ""
+        line = self._shock_lines[k] if k < len(self._shock_lines) else None
+        at = f"line {line}, " if line else ""
+        return f"{src}{at}shock {k + 1} of {self.name!r}, "
+
+    def __repr__(self) -> str:
+        v = f", variants={list(self.variants)}" if self.variants else ""
+        return f"Scenario({self.name!r}, shocks={len(self.shocks)}{v})"
+
+
+def _line_map(node: Any, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
+    """Map each key path of a YAML document to its 1-based line."""
+    out: dict[tuple[Any, ...], int] = {}
+    if node is None:
+        return out
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = k.value
+            out[(*path, key)] = k.start_mark.line + 1
+            out.update({p: ln for p, ln in _line_map(v, (*path, key)).items() if p != (*path, key)})
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            out.update(_line_map(v, (*path, i)))
+    return out
+
+
+def _explain(exc: ValidationError, source: str, lines: dict[tuple[Any, ...], int] | None = None
+             ) -> str:
+    """One line per pydantic error: file:line: field: message (got value)."""
+    lines = lines or {}
+    parts = []
+    for e in exc.errors():
+        loc = tuple(e["loc"])
+        # pydantic puts the union tag in the path (shocks.0.tariff.rate); keep the YAML path
+        yaml_loc = tuple(p for p in loc if p not in ("tariff", "partial_effect", "agreement",
+                                                      "embargo", "trade_cost"))
+        line = None
+        for cut in range(len(yaml_loc), -1, -1):
+            line = lines.get(yaml_loc[:cut])
+            if line:
+                break
+        field = ".".join(str(p) for p in yaml_loc) or "(top level)"
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "union_tag_invalid":
+            msg = (f"unknown shock type {e.get('input', {}).get('type')!r}; use one of tariff, "
+                   "partial_effect, agreement, embargo, trade_cost")
+        elif e["type"] == "union_tag_not_found":
+            msg = "a shock needs a 'type' (tariff, partial_effect, agreement, embargo, trade_cost)"
+        elif e["type"] == "missing":
+            msg = "required field missing"
+        got = "" if e["type"] in ("missing", "union_tag_invalid", "union_tag_not_found") \
+            else f" (got {e.get('input')!r})"
+        at = f" line {line}:" if line else ""
+        parts.append(f"{source}:{at} {field}: {msg}{got}")
+    return "\n".join(parts)

@@ -1,0 +1,358 @@
+"""Shocks: the policy moves a scenario is made of, validated by pydantic.
+
+Each shock is a small frozen model with a ``type`` tag, so a list of shocks reads and
+writes as YAML/JSON. Countries are ISO3 codes or named groups (``mp.groups``), expanded
+against the world a scenario is solved on.
+
+======================  ==========================================================
+``tariff``              importer ``by`` sets ``rate`` on goods from ``on``
+``partial_effect``      table of (exporter, importer, beta): flows scale by e^beta
+``agreement``           ``form`` or ``end`` an agreement among members (beta each way)
+``embargo``             trade between two sides stops, both directions
+``trade_cost``          iceberg cost from ``from`` to ``to`` changes by ``change``
+======================  ==========================================================
+
+All shocks are applied, in order, to three (N, N) arrays (exporter rows, importer
+columns): the new tariffs t', the partial effects beta (log of the change in flows at
+constant prices, ``dhat^-theta = exp(beta)``), and log iceberg-cost changes log(dhat).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..errors import ScenarioError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..data.world import World
+
+__all__ = [
+    "Agreement",
+    "Embargo",
+    "PairEffect",
+    "PartialEffect",
+    "Shock",
+    "ShockArrays",
+    "Tariff",
+    "TradeCost",
+    "agreement",
+    "embargo",
+    "partial_effect",
+    "tariff",
+    "trade_cost",
+]
+
+#: A country code, a group name, or a list of them.
+Countries = str | list[str]
+
+#: Largest tariff accepted (1000%); above it a typo (25 for 0.25) is far more likely.
+MAX_TARIFF = 10.0
+
+
+def _as_list(x: Countries) -> list[str]:
+    return [x] if isinstance(x, str) else list(x)
+
+
+def _check_codes(v: Countries) -> Countries:
+    items = _as_list(v)
+    if not items:
+        raise ValueError("needs at least one country or group")
+    for c in items:
+        if not isinstance(c, str) or not c.strip():
+            raise ValueError(f"country codes must be non-empty strings; got {c!r}")
+    return v
+
+
+@dataclass
+class ShockArrays:
+    """The (N, N) arrays a list of shocks produces for one world (exporter, importer)."""
+
+    tariffs: np.ndarray
+    beta: np.ndarray
+    log_dhat: np.ndarray
+
+    @classmethod
+    def baseline(cls, world: World) -> ShockArrays:
+        n = world.n
+        return cls(np.array(world.tariffs), np.zeros((n, n)), np.zeros((n, n)))
+
+
+class _Shock(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
+        """Write this shock into ``arrays`` (in place) for ``world``."""
+        raise NotImplementedError
+
+    def _pairs(self, world: World, exporters: Countries, importers: Countries, where: str,
+               field_ex: str, field_im: str) -> tuple[np.ndarray, np.ndarray]:
+        """Index arrays of the off-diagonal pairs (exporter in ``exporters``, importer in ...)."""
+        ex = np.array(world.resolve(exporters, f"{where}{self.type}.{field_ex}"), dtype=np.intp)
+        im = np.array(world.resolve(importers, f"{where}{self.type}.{field_im}"), dtype=np.intp)
+        ii, jj = np.meshgrid(ex, im, indexing="ij")
+        keep = ii != jj
+        return ii[keep], jj[keep]
+
+
+class Tariff(_Shock):
+    """Importer(s) ``by`` set an ad valorem tariff ``rate`` on goods from ``on``.
+
+    ``rate`` replaces the baseline tariff (``add=False``) or is added to it (``add=True``;
+    a negative rate then cuts it, not below zero). 0.25 means 25%.
+    """
+
+    type: Literal["tariff"] = "tariff"
+    by: Countries
+    on: Countries
+    rate: float
+    add: bool = False
+    sectors: list[str] | None = None
+
+    _codes = field_validator("by", "on")(_check_codes)
+
+    @field_validator("rate")
+    @classmethod
+    def _rate(cls, v: float) -> float:
+        if not np.isfinite(v):
+            raise ValueError(f"rate must be a finite number; got {v}")
+        if v > MAX_TARIFF:
+            raise ValueError(f"rate {v:g} means {v * 100:g}%; rates are fractions (0.25 = 25%). "
+                             f"Did you mean {v / 100:g}? Use an embargo to stop trade.")
+        return v
+
+    @model_validator(mode="after")
+    def _sign(self) -> Tariff:
+        if not self.add and self.rate < 0:
+            raise ValueError(f"rate {self.rate:g} is negative: a tariff cannot be below 0% "
+                             "(use add=True with a negative rate to cut an existing tariff)")
+        if self.add and self.rate <= -1:
+            raise ValueError(f"rate {self.rate:g} would cut the tariff by 100% or more")
+        if self.sectors:
+            raise ValueError("sector-specific tariffs need the multi-sector model, which this "
+                             "version does not have yet; drop 'sectors' to tax all goods")
+        return self
+
+    def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
+        i, j = self._pairs(world, self.on, self.by, where, "on", "by")
+        new = arrays.tariffs[i, j] + self.rate if self.add else np.full(len(i), self.rate)
+        if (new < 0).any():
+            k = int(np.argmin(new))
+            raise ScenarioError(
+                f"{where}tariff by {world.countries[j[k]]} on {world.countries[i[k]]} would be "
+                f"{new[k]:.4g} < 0 after adding {self.rate:g} to {arrays.tariffs[i[k], j[k]]:.4g}."
+            )
+        arrays.tariffs[i, j] = new
+
+
+class PairEffect(BaseModel):
+    """One row of a partial-effect table."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    exporter: str
+    importer: str
+    beta: float
+
+    @field_validator("beta")
+    @classmethod
+    def _finite(cls, v: float) -> float:
+        if not np.isfinite(v):
+            raise ValueError(f"beta must be finite; got {v} (use an embargo to stop trade)")
+        return v
+
+
+class PartialEffect(_Shock):
+    """Flows from ``exporter`` to ``importer`` change by ``exp(beta)`` at constant prices.
+
+    This is the form gravity estimates come in: ``dhat_ij^-theta = exp(beta_ij)``.
+    Effects on the same pair add up.
+    """
+
+    type: Literal["partial_effect"] = "partial_effect"
+    table: list[PairEffect]
+
+    @field_validator("table", mode="before")
+    @classmethod
+    def _from_frame(cls, v: Any) -> Any:
+        if hasattr(v, "to_dict") and hasattr(v, "columns"):
+            missing = {"exporter", "importer", "beta"} - set(v.columns)
+            if missing:
+                raise ValueError(f"partial-effect table lacks column(s) {sorted(missing)}; "
+                                 f"it has {list(v.columns)}")
+            return v[["exporter", "importer", "beta"]].to_dict("records")
+        return v
+
+    def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
+        if not self.table:
+            return
+        for k, row in enumerate(self.table):
+            i = world.resolve(row.exporter, f"{where}partial_effect.table[{k}].exporter")
+            j = world.resolve(row.importer, f"{where}partial_effect.table[{k}].importer")
+            ii, jj = np.meshgrid(i, j, indexing="ij")
+            arrays.beta[ii, jj] += row.beta
+
+    def frame(self) -> pd.DataFrame:
+        """The table as a DataFrame (exporter, importer, beta)."""
+        import pandas as pd
+
+        return pd.DataFrame([r.model_dump() for r in self.table],
+                            columns=["exporter", "importer", "beta"])
+
+
+class Agreement(_Shock):
+    """Form, or end, a trade agreement among ``members``.
+
+    Every ordered pair of distinct members gets ``beta = +effect`` (form) or ``-effect``
+    (end). ``effect`` defaults to the estimated average effect of a regional trade
+    agreement shipped with middlepower (see :mod:`middlepower.estimate.defaults`).
+    """
+
+    type: Literal["agreement"] = "agreement"
+    form: Countries | None = None
+    end: Countries | None = None
+    effect: float | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Agreement:
+        if (self.form is None) == (self.end is None):
+            raise ValueError("give exactly one of 'form' or 'end' (the members, or a group)")
+        _check_codes(self.form if self.form is not None else self.end)
+        if self.effect is not None and not np.isfinite(self.effect):
+            raise ValueError(f"effect must be finite; got {self.effect}")
+        return self
+
+    @property
+    def members(self) -> Countries:
+        return self.form if self.form is not None else self.end  # type: ignore[return-value]
+
+    def beta(self) -> float:
+        """The signed partial effect applied to each member pair."""
+        if self.effect is not None:
+            size = self.effect
+        else:
+            from ..estimate.defaults import RTA_EFFECT
+
+            size = RTA_EFFECT.beta
+        return size if self.form is not None else -size
+
+    def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
+        field = "form" if self.form is not None else "end"
+        idx = world.resolve(self.members, f"{where}agreement.{field}")
+        if len(idx) < 2:
+            raise ScenarioError(f"{where}agreement.{field} needs at least two economies of this "
+                                f"world; got {[world.countries[k] for k in idx]}.")
+        i, j = self._pairs(world, self.members, self.members, where, field, field)
+        arrays.beta[i, j] += self.beta()
+
+
+class Embargo(_Shock):
+    """Trade between the two sides in ``between`` stops, in both directions."""
+
+    type: Literal["embargo"] = "embargo"
+    between: tuple[Countries, Countries]
+
+    @field_validator("between")
+    @classmethod
+    def _sides(cls, v: tuple[Countries, Countries]) -> tuple[Countries, Countries]:
+        for side in v:
+            _check_codes(side)
+        return v
+
+    def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
+        a, b = self.between
+        for x, y in ((a, b), (b, a)):
+            i, j = self._pairs(world, x, y, where, "between", "between")
+            arrays.beta[i, j] = -np.inf
+
+
+class TradeCost(_Shock):
+    """Iceberg trade cost from ``from`` to ``to`` changes by ``change`` (0.1 = +10%)."""
+
+    type: Literal["trade_cost"] = "trade_cost"
+    from_: Countries = Field(alias="from")
+    to: Countries
+    change: float
+    both_ways: bool = False
+
+    _codes = field_validator("from_", "to")(_check_codes)
+
+    @field_validator("change")
+    @classmethod
+    def _change(cls, v: float) -> float:
+        if not np.isfinite(v) or v <= -1:
+            raise ValueError(f"change must be a finite number above -1 (-100%); got {v}")
+        return v
+
+    def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
+        sides = [(self.from_, self.to)] + ([(self.to, self.from_)] if self.both_ways else [])
+        for x, y in sides:
+            i, j = self._pairs(world, x, y, where, "from", "to")
+            arrays.log_dhat[i, j] += np.log1p(self.change)
+
+
+#: Any shock; YAML and JSON pick the class by its ``type``.
+Shock = Annotated[Tariff | PartialEffect | Agreement | Embargo | TradeCost,
+                  Field(discriminator="type")]
+
+
+# ----------------------------------------------------------------- the functional API
+def tariff(by: Countries, on: Countries, rate: float, *, add: bool = False) -> Tariff:
+    """Importer(s) ``by`` tax goods from ``on`` at ``rate`` (0.25 = 25%).
+
+    Examples
+    --------
+    >>> import middlepower as mp
+    >>> mp.tariff(by="USA", on="CAN", rate=0.25).rate
+    0.25
+    """
+    return _build(Tariff, by=by, on=on, rate=rate, add=add)
+
+
+def partial_effect(table: Any) -> PartialEffect:
+    """Partial effects from a table with columns exporter, importer, beta.
+
+    ``beta`` is the log change of flows at constant prices (``dhat^-theta = exp(beta)``),
+    the form a gravity regression's coefficients take.
+    """
+    return _build(PartialEffect, table=table)
+
+
+def agreement(*, form: Countries | None = None, end: Countries | None = None,
+              effect: float | None = None) -> Agreement:
+    """Form or end an agreement among members (a list or a group such as ``"USMCA"``)."""
+    return _build(Agreement, form=form, end=end, effect=effect)
+
+
+def embargo(a: Countries, b: Countries) -> Embargo:
+    """Trade between ``a`` and ``b`` stops in both directions."""
+    return _build(Embargo, between=(a, b))
+
+
+def trade_cost(from_: Countries, to: Countries, change: float, *,
+               both_ways: bool = False) -> TradeCost:
+    """Iceberg trade costs from ``from_`` to ``to`` rise by ``change`` (0.1 = +10%)."""
+    return _build(TradeCost, **{"from": from_, "to": to, "change": change,
+                                "both_ways": both_ways})
+
+
+def _build(cls: type[BaseModel], **kw: Any) -> Any:
+    from pydantic import ValidationError
+
+    try:
+        return cls(**kw)
+    except ValidationError as exc:
+        raise ScenarioError(_explain(exc, cls.__name__.lower())) from None
+
+
+def _explain(exc: Any, what: str) -> str:
+    parts = []
+    for e in exc.errors():
+        loc = ".".join(str(p) for p in e["loc"] if p != what)
+        msg = e["msg"].removeprefix("Value error, ")
+        parts.append(f"{what}{'.' + loc if loc else ''}: {msg} (got {e.get('input')!r})")
+    return "; ".join(parts)
