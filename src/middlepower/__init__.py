@@ -10,9 +10,10 @@ revenue), estimated on real data, with analyses of coercion and coalitions.
 True
 """
 
-from . import errors
+from . import coercion, errors, estimate, report
 from .data import World, datasets, groups, load
 from .model import Result, Results, solve, solve_many
+from .report import brief
 from .scenario import (
     Scenario,
     agreement,
@@ -31,12 +32,16 @@ __all__ = [
     "World",
     "__version__",
     "agreement",
+    "brief",
+    "coercion",
     "datasets",
     "embargo",
     "errors",
+    "estimate",
     "groups",
     "load",
     "partial_effect",
+    "report",
     "solve",
     "solve_many",
     "tariff",

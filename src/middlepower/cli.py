@@ -5,7 +5,6 @@ Exit codes: 0 ok; 2 bad input (a message, no traceback); 1 a solver that did not
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +19,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Measure economic coercion in world trade and design coalition "
                        "responses (structural gravity, exact hat algebra).")
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 Data = Annotated[str, typer.Option("--data", "-d", help="Dataset name or path to a long table.")]
 
@@ -30,11 +29,11 @@ def _fail(exc: Exception, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _guard(fn):  # noqa: ANN001, ANN202 - decorator for commands
+def _guard(fn):
     import functools
 
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except errors.ConvergenceError as exc:
@@ -45,7 +44,7 @@ def _guard(fn):  # noqa: ANN001, ANN202 - decorator for commands
     return wrapper
 
 
-def _load(data: str):  # noqa: ANN202
+def _load(data: str):
     from .data import load
 
     return load(data)
@@ -105,6 +104,118 @@ def show(
                       f"{100 * row.tariff_charged:.1f}%")
     console.print(table)
     console.print(f"[dim]source: {world.source[:160]}...[/]" if world.source else "")
+
+
+def _progress_note(text: str):
+    return console.status(text, spinner="dots")
+
+
+@app.command()
+@_guard
+def brief(
+    target: Annotated[str, typer.Argument(help="The coerced economy, e.g. CAN.")],
+    against: Annotated[str, typer.Option("--against", "-a", help="The hegemon, e.g. USA.")],
+    tariff: Annotated[float, typer.Option(help="Coercive tariff, 0.25 = 25%.")] = 0.25,
+    data: Data = "world2023",
+    theta: Annotated[float, typer.Option(help="Trade elasticity.")] = 5.0,
+    deficits: Annotated[str, typer.Option(help="additive or ratio.")] = "additive",
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the brief as JSON.")
+                        ] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML brief.")
+                        ] = None,
+) -> None:
+    """The coercion brief: exposure, and the cost of giving in, retaliating, diversifying
+    or joining a coalition."""
+    from .report import brief as make_brief
+
+    with _progress_note("loading data and solving the responses..."):
+        world = _load(data)
+        b = make_brief(world, target, against, tariff, theta=theta, deficits=deficits)
+    e = b.exposure
+    console.rule(f"[bold]Coercion brief: {b.target} against {b.against}, tariff {tariff:.0%}")
+    console.print(f"[bold]{b.headline}[/]")
+    for n in b.notes:
+        console.print(n)
+    console.print(
+        f"Exposure: {e['export_share_pct']:.1f}% of {b.target}'s exports go to {b.against} "
+        f"({e['exports_pct_of_output']:.1f}% of its output); {b.against} sends "
+        f"{e['reverse_export_share_pct']:.1f}% of its exports to {b.target}.")
+    table = Table(title="Responses: % change from the baseline")
+    cols = ["target_welfare_pct", "target_real_gdp_pct", "against_welfare_pct",
+            "against_real_gdp_pct", "world_welfare_pct"]
+    heads = [f"{b.target} welfare", f"{b.target} real GDP", f"{b.against} welfare",
+             f"{b.against} real GDP", "world welfare"]
+    table.add_column("response")
+    for h in heads:
+        table.add_column(h, justify="right")
+    for name, row in b.responses.iterrows():
+        table.add_row(str(name), *[f"{row[c]:+.3f}" for c in cols])
+    console.print(table)
+    if json_out:
+        b.to_json(json_out)
+        console.print(f"wrote {json_out}")
+    if html_out:
+        with _progress_note("rendering HTML..."):
+            b.to_html(html_out)
+        console.print(f"wrote {html_out}")
+
+
+@app.command()
+@_guard
+def run(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    data: Annotated[str | None, typer.Option("--data", "-d", help="Override the file's data.")
+                    ] = None,
+    theta: Annotated[float | None, typer.Option(help="Override the file's theta.")] = None,
+    top: Annotated[int, typer.Option(help="Rows per table (largest welfare changes).")] = 12,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write results as JSON.")
+                        ] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write results as CSV.")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write an HTML report.")
+                        ] = None,
+) -> None:
+    """Solve a scenario file; one table per variant."""
+    from .model import solve_many
+    from .scenario import Scenario
+
+    scenario = Scenario.from_yaml(file)
+    world = _load(data or scenario.data or "world2023")
+    scenario.check(world)
+    variants = scenario.expand()
+    th = theta if theta is not None else (scenario.theta or 5.0)
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=console) as bar:
+        task = bar.add_task(f"solving {len(variants)} variant(s)", total=len(variants))
+        results = solve_many(world, variants, theta=th, deficits=scenario.deficits or "additive",
+                             progress=lambda k: bar.update(task, completed=k))
+    console.rule(f"[bold]{scenario.name}[/] (theta={th:g}, {scenario.deficits or 'additive'}, "
+                 f"{world.n} economies)")
+    if scenario.description:
+        console.print(scenario.description.strip())
+    cols = ["welfare_pct", "real_gdp_pct", "exports_pct", "imports_pct", "terms_of_trade_pct"]
+    for r in results:
+        c = r.countries
+        order = c["welfare_pct"].abs().sort_values(ascending=False).index[:top]
+        table = Table(title=f"{r.name}: % change ({r.iterations} iterations)")
+        table.add_column("economy")
+        for col in cols:
+            table.add_column(col.removesuffix("_pct").replace("_", " "), justify="right")
+        for code in order:
+            table.add_row(code, *[f"{c.loc[code, col]:+.3f}" for col in cols])
+        console.print(table)
+    if json_out:
+        json_out.write_text(results.countries.to_json(orient="records", indent=1),
+                            encoding="utf-8")
+        console.print(f"wrote {json_out}")
+    if csv_out:
+        results.countries.to_csv(csv_out, index=False)
+        console.print(f"wrote {csv_out}")
+    if html_out:
+        from .report.html import results_html
+
+        html_out.write_text(results_html(world, results, scenario.name), encoding="utf-8")
+        console.print(f"wrote {html_out}")
 
 
 def main() -> None:

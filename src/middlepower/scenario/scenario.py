@@ -23,6 +23,7 @@ the file, the line and the field.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -48,7 +49,28 @@ class Variant(BaseModel):
     shocks: list[Shock] = Field(default_factory=list)
 
 
-class Scenario(BaseModel):
+class _ScenarioFields(BaseModel):
+    """The fields of a scenario file, validated without the positional constructor."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    description: str = ""
+    data: str | None = None
+    theta: float | None = None
+    deficits: DeficitClosure | None = None
+    shocks: list[Shock] = Field(default_factory=list)
+    variants: dict[str, Variant] = Field(default_factory=dict)
+
+    @field_validator("theta")
+    @classmethod
+    def _theta(cls, v: float | None) -> float | None:
+        if v is not None and not (v > 0 and v < 1e3):
+            raise ValueError(f"theta must be a positive trade elasticity (typically 2-10); got {v}")
+        return v
+
+
+class Scenario(_ScenarioFields):
     """A named set of shocks to solve against a baseline world.
 
     Parameters
@@ -71,16 +93,6 @@ class Scenario(BaseModel):
     ('us25', 1)
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str
-    description: str = ""
-    data: str | None = None
-    theta: float | None = None
-    deficits: DeficitClosure | None = None
-    shocks: list[Shock] = Field(default_factory=list)
-    variants: dict[str, Variant] = Field(default_factory=dict)
-
     _source: str = PrivateAttr(default="")
     _shock_lines: list[int | None] = PrivateAttr(default_factory=list)
     _variant_lines: dict[str, list[int | None]] = PrivateAttr(default_factory=dict)
@@ -94,13 +106,6 @@ class Scenario(BaseModel):
             super().__init__(**data)
         except ValidationError as exc:
             raise ScenarioError(_explain(exc, data.get("name", "scenario"))) from None
-
-    @field_validator("theta")
-    @classmethod
-    def _theta(cls, v: float | None) -> float | None:
-        if v is not None and not (v > 0 and v < 1e3):
-            raise ValueError(f"theta must be a positive trade elasticity (typically 2-10); got {v}")
-        return v
 
     # ------------------------------------------------------------- files
     @classmethod
@@ -124,8 +129,8 @@ class Scenario(BaseModel):
     def from_yaml_text(cls, text: str, source: str = "<string>") -> Scenario:
         """Validate a scenario given as YAML text."""
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            raw = yaml.safe_load(text)
+            node = yaml.compose(text, Loader=_Loader)
+            raw = yaml.load(text, Loader=_Loader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             at = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -136,9 +141,10 @@ class Scenario(BaseModel):
                                 f"'shocks'; got {type(raw).__name__}.")
         lines = _line_map(node)
         try:
-            scenario = cls.model_validate(raw)
+            _ScenarioFields.model_validate(raw)
         except ValidationError as exc:
             raise ScenarioError(_explain(exc, source, lines)) from None
+        scenario = cls(**raw)
         scenario._source = source
         scenario._shock_lines = [lines.get(("shocks", k)) for k in range(len(scenario.shocks))]
         scenario._variant_lines = {
@@ -196,14 +202,29 @@ class Scenario(BaseModel):
             s.arrays(world)
 
     def _where(self, k: int) -> str:
-        src = f"{self._source}: " if self._source else ""
+        src = f"{self._source}, " if self._source else ""
         line = self._shock_lines[k] if k < len(self._shock_lines) else None
         at = f"line {line}, " if line else ""
-        return f"{src}{at}shock {k + 1} of {self.name!r}, "
+        return f"{src}{at}shock {k + 1} of {self.name!r}"
 
     def __repr__(self) -> str:
         v = f", variants={list(self.variants)}" if self.variants else ""
         return f"Scenario({self.name!r}, shocks={len(self.shocks)}{v})"
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader with YAML 1.2 booleans: only true/false, so that ``on:`` (a tariff's
+    exporter) and ``NO`` stay strings instead of turning into booleans."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _first in "tTfF":
+    _Loader.yaml_implicit_resolvers.setdefault(_first, []).append((
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")))
 
 
 def _line_map(node: Any, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
@@ -247,8 +268,10 @@ def _explain(exc: ValidationError, source: str, lines: dict[tuple[Any, ...], int
             msg = "a shock needs a 'type' (tariff, partial_effect, agreement, embargo, trade_cost)"
         elif e["type"] == "missing":
             msg = "required field missing"
+        shown = repr(e.get("input"))
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
         got = "" if e["type"] in ("missing", "union_tag_invalid", "union_tag_not_found") \
-            else f" (got {e.get('input')!r})"
+            else f" (got {shown})"
         at = f" line {line}:" if line else ""
         parts.append(f"{source}:{at} {field}: {msg}{got}")
     return "\n".join(parts)

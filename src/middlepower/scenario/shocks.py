@@ -23,7 +23,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ..errors import ScenarioError
 
@@ -53,6 +60,15 @@ Countries = str | list[str]
 
 #: Largest tariff accepted (1000%); above it a typo (25 for 0.25) is far more likely.
 MAX_TARIFF = 10.0
+
+
+def _at(where: str, field: str) -> str:
+    """``tariff.on (file.yaml, line 4, shock 2 of 'x')``: the field, then where it stands."""
+    return f"{field} ({where})" if where else field
+
+
+def _prefix(where: str) -> str:
+    return f"{where}: " if where else ""
 
 
 def _as_list(x: Countries) -> list[str]:
@@ -93,8 +109,10 @@ class _Shock(BaseModel):
     def _pairs(self, world: World, exporters: Countries, importers: Countries, where: str,
                field_ex: str, field_im: str) -> tuple[np.ndarray, np.ndarray]:
         """Index arrays of the off-diagonal pairs (exporter in ``exporters``, importer in ...)."""
-        ex = np.array(world.resolve(exporters, f"{where}{self.type}.{field_ex}"), dtype=np.intp)
-        im = np.array(world.resolve(importers, f"{where}{self.type}.{field_im}"), dtype=np.intp)
+        ex = np.array(world.resolve(exporters, _at(where, f"{self.type}.{field_ex}")),
+                      dtype=np.intp)
+        im = np.array(world.resolve(importers, _at(where, f"{self.type}.{field_im}")),
+                      dtype=np.intp)
         ii, jj = np.meshgrid(ex, im, indexing="ij")
         keep = ii != jj
         return ii[keep], jj[keep]
@@ -110,29 +128,30 @@ class Tariff(_Shock):
     type: Literal["tariff"] = "tariff"
     by: Countries
     on: Countries
+    add: bool = False  # before rate, so that rate's check can see it
     rate: float
-    add: bool = False
     sectors: list[str] | None = None
 
     _codes = field_validator("by", "on")(_check_codes)
 
     @field_validator("rate")
     @classmethod
-    def _rate(cls, v: float) -> float:
+    def _rate(cls, v: float, info: ValidationInfo) -> float:
         if not np.isfinite(v):
             raise ValueError(f"rate must be a finite number; got {v}")
         if v > MAX_TARIFF:
             raise ValueError(f"rate {v:g} means {v * 100:g}%; rates are fractions (0.25 = 25%). "
                              f"Did you mean {v / 100:g}? Use an embargo to stop trade.")
+        add = info.data.get("add", False)
+        if not add and v < 0:
+            raise ValueError(f"rate {v:g} is negative: a tariff cannot be below 0% "
+                             "(use add=True with a negative rate to cut an existing tariff)")
+        if add and v <= -1:
+            raise ValueError(f"rate {v:g} would cut the tariff by 100% or more")
         return v
 
     @model_validator(mode="after")
-    def _sign(self) -> Tariff:
-        if not self.add and self.rate < 0:
-            raise ValueError(f"rate {self.rate:g} is negative: a tariff cannot be below 0% "
-                             "(use add=True with a negative rate to cut an existing tariff)")
-        if self.add and self.rate <= -1:
-            raise ValueError(f"rate {self.rate:g} would cut the tariff by 100% or more")
+    def _sectors(self) -> Tariff:
         if self.sectors:
             raise ValueError("sector-specific tariffs need the multi-sector model, which this "
                              "version does not have yet; drop 'sectors' to tax all goods")
@@ -144,8 +163,9 @@ class Tariff(_Shock):
         if (new < 0).any():
             k = int(np.argmin(new))
             raise ScenarioError(
-                f"{where}tariff by {world.countries[j[k]]} on {world.countries[i[k]]} would be "
-                f"{new[k]:.4g} < 0 after adding {self.rate:g} to {arrays.tariffs[i[k], j[k]]:.4g}."
+                f"{_prefix(where)}tariff by {world.countries[j[k]]} on {world.countries[i[k]]} "
+                f"would be {new[k]:.4g} < 0 after adding {self.rate:g} to "
+                f"{arrays.tariffs[i[k], j[k]]:.4g}."
             )
         arrays.tariffs[i, j] = new
 
@@ -191,8 +211,8 @@ class PartialEffect(_Shock):
         if not self.table:
             return
         for k, row in enumerate(self.table):
-            i = world.resolve(row.exporter, f"{where}partial_effect.table[{k}].exporter")
-            j = world.resolve(row.importer, f"{where}partial_effect.table[{k}].importer")
+            i = world.resolve(row.exporter, _at(where, f"partial_effect.table[{k}].exporter"))
+            j = world.resolve(row.importer, _at(where, f"partial_effect.table[{k}].importer"))
             ii, jj = np.meshgrid(i, j, indexing="ij")
             arrays.beta[ii, jj] += row.beta
 
@@ -242,10 +262,10 @@ class Agreement(_Shock):
 
     def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
         field = "form" if self.form is not None else "end"
-        idx = world.resolve(self.members, f"{where}agreement.{field}")
+        idx = world.resolve(self.members, _at(where, f"agreement.{field}"))
         if len(idx) < 2:
-            raise ScenarioError(f"{where}agreement.{field} needs at least two economies of this "
-                                f"world; got {[world.countries[k] for k in idx]}.")
+            raise ScenarioError(f"{_prefix(where)}agreement.{field} needs at least two economies "
+                                f"of this world; got {[world.countries[k] for k in idx]}.")
         i, j = self._pairs(world, self.members, self.members, where, field, field)
         arrays.beta[i, j] += self.beta()
 

@@ -1,0 +1,132 @@
+"""The cost of saying no: the target's responses to a coercive tariff, solved side by side.
+
+Every response starts from the same coercive shock (``against`` taxes ``target`` at
+``tariff``) and adds the target's move:
+
+* ``give in``: no response; the tariff is absorbed.
+* ``retaliate``: the target taxes the hegemon's goods at the same rate (reciprocal).
+* ``diversify``: the target forms trade agreements with other partners (each pair gets
+  the estimated agreement effect; see :mod:`middlepower.estimate.defaults`).
+* ``coalition``: free trade among the target and its coalition partners, plus joint
+  retaliation by all of them against the hegemon.
+
+``no coercion`` (the baseline, zero change) is the reference the others are read against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..data.world import World
+from ..errors import ScenarioError
+from ..model.result import Results
+from ..model.solve import solve_many
+from ..scenario.scenario import Scenario
+from ..scenario.shocks import agreement, tariff
+
+__all__ = ["DEFAULT_COALITION", "DEFAULT_DIVERSIFY", "response_scenarios", "responses",
+           "world_change_pct"]
+
+#: Middle powers named in the seed article as coalition partners.
+DEFAULT_COALITION: tuple[str, ...] = ("EU27", "GBR", "JPN", "KOR", "AUS", "MEX")
+#: Partners of the diversification response: the rival's market and the EU.
+DEFAULT_DIVERSIFY: tuple[str, ...] = ("CHN", "EU27")
+
+
+def _present(world: World, codes: Sequence[str], exclude: set[str]) -> list[str]:
+    out = []
+    for c in codes:
+        idx = world.resolve(c, "partners")
+        for k in idx:
+            code = world.countries[k]
+            if code not in exclude and code not in out:
+                out.append(code)
+    return out
+
+
+def response_scenarios(world: World, target: str, against: str, tariff_rate: float = 0.25,
+                       diversify_with: Sequence[str] = DEFAULT_DIVERSIFY,
+                       coalition: Sequence[str] = DEFAULT_COALITION,
+                       effect: float | None = None) -> list[Scenario]:
+    """The scenarios of :func:`responses`, for inspection or for ``mp.solve_many``."""
+    t = world.countries[world.index(target)]
+    h = world.countries[world.index(against)]
+    if t == h:
+        raise ScenarioError(f"target and against are both {t!r}; name two economies.")
+    coerce = tariff(by=h, on=t, rate=tariff_rate)
+    div = _present(world, diversify_with, {t, h})
+    members = _present(world, coalition, {t, h})
+    out = [
+        Scenario("no coercion", [], description="Baseline: no tariff, no response."),
+        Scenario("give in", [coerce],
+                 description=f"{h} taxes {t} at {tariff_rate:.0%}; {t} does not respond."),
+        Scenario("retaliate", [coerce, tariff(by=t, on=h, rate=tariff_rate)],
+                 description=f"{t} answers with {tariff_rate:.0%} on {h}."),
+    ]
+    if div:
+        out.append(Scenario("diversify", [coerce, *[agreement(form=[t, p], effect=effect)
+                                                   for p in div]],
+                            description=f"{t} signs agreements with {', '.join(div)}."))
+    if members:
+        out.append(Scenario(
+            "coalition",
+            [coerce, agreement(form=[t, *members], effect=effect),
+             tariff(by=[t, *members], on=h, rate=tariff_rate)],
+            description=f"Free trade among {t}, {', '.join(members)}, and joint "
+                        f"{tariff_rate:.0%} retaliation against {h}."))
+    return out
+
+
+def world_change_pct(results: Results) -> pd.Series:
+    """World welfare change by scenario: sum of money-metric changes over baseline spending."""
+    out = {}
+    for r in results:
+        out[r.name] = 100.0 * r.countries["welfare_change"].sum() / r.base.spending.sum()
+    return pd.Series(out, name="world_welfare_pct")
+
+
+def responses(world: World, target: str, against: str, tariff: float = 0.25, *,
+              diversify_with: Sequence[str] = DEFAULT_DIVERSIFY,
+              coalition: Sequence[str] = DEFAULT_COALITION, effect: float | None = None,
+              theta: float = 5.0, deficits: str = "additive") -> tuple[pd.DataFrame, Results]:
+    """Solve give in / retaliate / diversify / coalition and compare them.
+
+    Returns
+    -------
+    (DataFrame, Results)
+        One row per response: ``target_welfare_pct``, ``target_real_gdp_pct``,
+        ``against_welfare_pct``, ``against_real_gdp_pct``, ``world_welfare_pct``,
+        ``third_countries_welfare_pct`` (everyone else, spending-weighted), and the
+        description; and the full results.
+    """
+    scenarios = response_scenarios(world, target, against, tariff, diversify_with, coalition,
+                                   effect)
+    results = solve_many(world, scenarios, theta=theta, deficits=deficits)
+    t = world.countries[world.index(target)]
+    h = world.countries[world.index(against)]
+    world_pct = world_change_pct(results)
+    rows = []
+    others = [c for c in world.countries if c not in (t, h)]
+    for r, s in zip(results, scenarios, strict=True):
+        c = r.countries
+        third = c.loc[others]
+        base_e = pd.Series(r.base.spending, index=c.index).loc[others]
+        rows.append({
+            "name": r.name,
+            "target_welfare_pct": float(c.loc[t, "welfare_pct"]),
+            "target_real_gdp_pct": float(c.loc[t, "real_gdp_pct"]),
+            "against_welfare_pct": float(c.loc[h, "welfare_pct"]),
+            "against_real_gdp_pct": float(c.loc[h, "real_gdp_pct"]),
+            "world_welfare_pct": float(world_pct[r.name]),
+            "third_countries_welfare_pct": float(
+                100 * third["welfare_change"].sum() / base_e.sum()),
+            "target_exports_pct": float(c.loc[t, "exports_pct"]),
+            "description": s.description,
+        })
+    table = pd.DataFrame(rows).set_index("name")
+    if not np.isfinite(table.drop(columns="description").to_numpy(dtype=float)).all():
+        raise ScenarioError("a response produced a non-finite number; please report this.")
+    return table, results

@@ -1,0 +1,147 @@
+"""The coercion brief: exposure, responses, and a plain-language headline for one pair.
+
+``mp.brief(world, "CAN", against="USA", tariff=0.25)`` gathers
+:func:`middlepower.coercion.exposure` and :func:`middlepower.coercion.responses`; this
+module only arranges and words what they computed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..coercion.exposure import exposure
+from ..coercion.responses import DEFAULT_COALITION, DEFAULT_DIVERSIFY, responses
+from ..data.world import World
+from ..model.result import Results
+
+__all__ = ["Brief", "brief"]
+
+
+@dataclass
+class Brief:
+    """What :func:`brief` returns: tables, results and the headline."""
+
+    target: str
+    against: str
+    tariff: float
+    theta: float
+    deficits: str
+    exposure: dict[str, Any]
+    responses: pd.DataFrame
+    results: Results = field(repr=False)
+    world: World = field(repr=False)
+    headline: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: target, against, exposure, responses (list), headline, settings."""
+        rows = [{"name": name, **{k: (float(v) if k != "description" else v)
+                                  for k, v in row.items()}}
+                for name, row in self.responses.iterrows()]
+        return {
+            "target": self.target,
+            "against": self.against,
+            "tariff": self.tariff,
+            "theta": self.theta,
+            "deficits": self.deficits,
+            "data": {"year": self.world.year, "unit": self.world.unit,
+                     "source": self.world.source, "economies": self.world.n},
+            "headline": self.headline,
+            "notes": self.notes,
+            "exposure": self.exposure,
+            "responses": rows,
+        }
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        text = json.dumps(self.to_dict(), indent=2)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    def to_html(self, path: str | Path | None = None) -> str:
+        """One self-contained HTML page (charts and map with JavaScript inlined)."""
+        from .html import brief_html
+
+        text = brief_html(self)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+
+def _verb(change_pct: float) -> str:
+    return "loses" if change_pct < 0 else "gains"
+
+
+def _headline(t_name: str, h_name: str, table: pd.DataFrame) -> tuple[str, list[str]]:
+    give = table.loc["give in"]
+    ret = table.loc["retaliate"]
+    options = table.drop(index="no coercion")
+    best = options["target_welfare_pct"].idxmax()
+    text = (f"Saying no (retaliating) costs {t_name} {-ret.target_welfare_pct:.2f}% of real "
+            f"income vs {-give.target_welfare_pct:.2f}% for giving in; {h_name} "
+            f"{_verb(ret.against_welfare_pct)} {abs(ret.against_welfare_pct):.2f}% (if {t_name} "
+            f"gives in, it {_verb(give.against_welfare_pct)} "
+            f"{abs(give.against_welfare_pct):.2f}%).")
+    notes = [f"Best response for {t_name}: {best} "
+             f"({options.loc[best, 'target_welfare_pct']:+.2f}% real income)."]
+    if "coalition" in table.index:
+        c = table.loc["coalition"]
+        if c.target_welfare_pct > give.target_welfare_pct:
+            notes.append(f"The coalition cuts {t_name}'s loss from "
+                         f"{-give.target_welfare_pct:.2f}% to {-c.target_welfare_pct:.2f}%, and "
+                         f"{h_name} {_verb(c.against_welfare_pct)} "
+                         f"{abs(c.against_welfare_pct):.2f}%.")
+        else:
+            notes.append(f"The coalition does not beat giving in for {t_name} "
+                         f"({c.target_welfare_pct:+.2f}% vs {give.target_welfare_pct:+.2f}%): "
+                         "the partners' markets are too small to replace the one lost, and "
+                         "joint retaliation raises prices at home.")
+    return text, notes
+
+
+def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
+          diversify_with: Sequence[str] = DEFAULT_DIVERSIFY,
+          coalition: Sequence[str] = DEFAULT_COALITION, theta: float = 5.0,
+          deficits: str = "additive") -> Brief:
+    """The coercion brief for ``target`` under a tariff by ``against``.
+
+    Parameters
+    ----------
+    world : World
+    target, against : str
+        ISO3 codes, e.g. ``"CAN"`` and ``"USA"``.
+    tariff : float, default 0.25
+        The coercive tariff (and the rate of any retaliation).
+    diversify_with, coalition : sequences of codes or groups
+        Partners of the diversification and coalition responses.
+    theta, deficits
+        As in :func:`mp.solve`.
+
+    Returns
+    -------
+    Brief
+        ``exposure`` (dict), ``responses`` (DataFrame: give in, retaliate, diversify,
+        coalition), ``headline``; ``to_json()``, ``to_html()``.
+
+    Examples
+    --------
+    >>> import middlepower as mp
+    >>> b = mp.brief(mp.load("world2023"), "CAN", against="USA")
+    >>> b.responses.loc["give in", "target_welfare_pct"] < 0
+    True
+    """
+    exp = exposure(world, target, against)
+    table, results = responses(world, target, against, tariff, diversify_with=diversify_with,
+                               coalition=coalition, theta=theta, deficits=deficits)
+    t, h = exp["target"], exp["against"]
+    names = dict(zip(world.countries, world.names, strict=True))
+    headline, notes = _headline(names[t], names[h], table)
+    return Brief(target=t, against=h, tariff=tariff, theta=theta, deficits=deficits,
+                 exposure=exp, responses=table, results=results, world=world,
+                 headline=headline, notes=notes)

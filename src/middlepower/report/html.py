@@ -1,0 +1,199 @@
+"""Self-contained HTML: Vega-Lite charts (JavaScript inlined) and a world map of results.
+
+Country shapes: ``_assets/countries-110m.json`` from the npm package world-atlas 2.0.2
+(Natural Earth 1:110m, public domain; packaging ISC, see world-atlas-LICENSE.txt).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    import altair as alt
+
+    from ..data.world import World
+    from ..model.result import Results
+    from .brief import Brief
+
+__all__ = ["brief_html", "results_html", "world_map"]
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
+max-width:1100px;color:#1b1b1b;line-height:1.45;padding:0 1rem}
+h1{font-size:1.6rem;margin-bottom:.2rem} h2{font-size:1.2rem;margin-top:2rem}
+.headline{font-size:1.15rem;background:#f3f6fa;border-left:4px solid #2b6cb0;padding:.8rem 1rem}
+table{border-collapse:collapse;margin:.5rem 0;font-size:.92rem}
+th,td{padding:.3rem .7rem;border-bottom:1px solid #ddd;text-align:right}
+th:first-child,td:first-child{text-align:left} .neg{color:#b91c1c} .pos{color:#15803d}
+.meta{color:#666;font-size:.85rem}
+"""
+
+
+@lru_cache(maxsize=1)
+def _topology() -> dict[str, Any]:
+    path = resources.files("middlepower").joinpath("report/_assets/countries-110m.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _numeric_ids(world: World) -> pd.DataFrame:
+    """(map id, economy) for every country the map can colour, regions spread on members."""
+    from ..data._countries import _coco
+
+    rows = []
+    for code in world.countries:
+        for member in world.regions.get(code, (code,)):
+            rows.append((member, code))
+    members = [m for m, _ in rows]
+    nums = _coco().convert(members, src="ISO3", to="ISOnumeric", not_found=None)
+    if not isinstance(nums, list):
+        nums = [nums]
+    out = [(f"{int(n):03d}", econ) for n, (_, econ) in zip(nums, rows, strict=True)
+           if isinstance(n, int | float) and n == n]
+    return pd.DataFrame(out, columns=["id", "economy"]).drop_duplicates("id")
+
+
+def world_map(world: World, values: pd.DataFrame, title: str) -> alt.Chart:
+    """Choropleth of one column per option in ``values`` (index: economy), with a selector."""
+    import altair as alt
+
+    ids = _numeric_ids(world)
+    wide = ids.join(values, on="economy")
+    wide["name"] = wide["economy"].map(dict(zip(world.countries, world.names, strict=True)))
+    options = list(values.columns)
+    pick = alt.param(name="option", value=options[min(1, len(options) - 1)],
+                     bind=alt.binding_select(options=options, name="Response: "))
+    topo = alt.InlineData(values=_topology(), format=alt.DataFormat(type="topojson",
+                                                                      feature="countries"))
+    lim = float(max(values.abs().to_numpy().max(), 0.05))
+    return (
+        alt.Chart(topo, title=title)
+        .mark_geoshape(stroke="white", strokeWidth=0.3)
+        .transform_lookup(lookup="id", from_=alt.LookupData(
+            alt.InlineData(values=wide.to_dict("records")), "id", ["name", "economy",
+                                                                  *options]))
+        .transform_calculate(welfare_pct="datum[option]")
+        .encode(
+            color=alt.Color("welfare_pct:Q", title="welfare, %",
+                            scale=alt.Scale(scheme="redblue", domain=[-lim, lim])),
+            tooltip=[alt.Tooltip("name:N", title="economy"),
+                     alt.Tooltip("welfare_pct:Q", format="+.3f", title="welfare %")],
+        )
+        .add_params(pick)
+        .project("equalEarth")
+        .properties(width=900, height=450)
+    )
+
+
+def _bars(table: pd.DataFrame, target: str, against: str) -> alt.Chart:
+    import altair as alt
+
+    long = pd.concat([
+        pd.DataFrame({"response": table.index, "economy": target,
+                      "welfare_pct": table.target_welfare_pct.to_numpy()}),
+        pd.DataFrame({"response": table.index, "economy": against,
+                      "welfare_pct": table.against_welfare_pct.to_numpy()}),
+        pd.DataFrame({"response": table.index, "economy": "world",
+                      "welfare_pct": table.world_welfare_pct.to_numpy()}),
+    ])
+    return (
+        alt.Chart(alt.InlineData(values=long.to_dict("records")),
+                  title="Real income (welfare) change by response, %")
+        .mark_bar()
+        .encode(y=alt.Y("response:N", sort=list(table.index), title=None),
+                yOffset="economy:N",
+                x=alt.X("welfare_pct:Q", title="% change"),
+                color=alt.Color("economy:N", title=None),
+                tooltip=["response:N", "economy:N", alt.Tooltip("welfare_pct:Q", format="+.3f")])
+        .properties(width=800, height=260)
+    )
+
+
+def _cell(v: Any, signed: bool) -> str:
+    if isinstance(v, float):
+        if not signed:
+            return f"<td>{v:,.2f}</td>"
+        cls = "neg" if v < 0 else "pos" if v > 0 else ""
+        return f'<td class="{cls}">{v:+.3f}</td>'
+    return f"<td>{html.escape(str(v))}</td>"
+
+
+def _table(df: pd.DataFrame, signed: bool = True) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in [df.index.name or "", *df.columns])
+    body = "".join(
+        "<tr>" + f"<td>{html.escape(str(i))}</td>" + "".join(_cell(v, signed) for v in row)
+        + "</tr>" for i, row in zip(df.index, df.itertuples(index=False), strict=True))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _page(title: str, body: str, chart: alt.TopLevelMixin) -> str:
+    fragment = chart.to_html(inline=True, fullhtml=False, output_div="charts",
+                             embed_options={"renderer": "svg", "actions": False})
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
+            f"{body}<h2>Charts</h2><div id='charts'></div>{fragment}</body></html>")
+
+
+def brief_html(b: Brief) -> str:
+    """The brief as one self-contained HTML page."""
+    import altair as alt
+
+    w = b.world
+    names = dict(zip(w.countries, w.names, strict=True))
+    e = b.exposure
+    welfare = pd.DataFrame({r.name: r.countries["welfare_pct"] for r in b.results})
+    chart = alt.vconcat(
+        _bars(b.responses, b.target, b.against),
+        world_map(w, welfare, "Welfare change by economy, % (pick a response)"),
+    ).configure_view(stroke=None)
+    exp_rows = pd.DataFrame({
+        "value": [e["export_share_pct"], e["exports_pct_of_output"], e["import_share_pct"],
+                  e["imports_pct_of_spending"], e["export_hhi"],
+                  e["reverse_export_share_pct"], e["reverse_exports_pct_of_output"]]},
+        index=pd.Index([f"share of {b.target}'s exports sold to {b.against}, %",
+                        f"exports to {b.against}, % of {b.target} output",
+                        f"share of {b.target}'s imports from {b.against}, %",
+                        f"imports from {b.against}, % of {b.target} spending",
+                        "concentration of export markets (HHI, 0-10,000)",
+                        f"share of {b.against}'s exports sold to {b.target}, %",
+                        f"exports to {b.target}, % of {b.against} output"], name="exposure"))
+    partners = pd.DataFrame(e["top_partners"]).set_index("partner")
+    partners.index.name = "top export markets"
+    resp = b.responses.drop(columns="description").rename(columns=lambda c: c.replace(
+        "target_", f"{b.target} ").replace("against_", f"{b.against} ").replace(
+        "third_countries_", "others ").replace("_pct", " %").replace("_", " "))
+    body = (
+        f"<h1>Coercion brief: {html.escape(names[b.target])} against "
+        f"{html.escape(names[b.against])}</h1>"
+        f"<p class='meta'>{b.against} tariff on {b.target}: {b.tariff:.0%}; theta = "
+        f"{b.theta:g}; deficits: {b.deficits}; data: {w.year} ({w.n} economies, "
+        f"{html.escape(w.unit)}).</p>"
+        f"<p class='headline'>{html.escape(b.headline)}</p>"
+        + "".join(f"<p>{html.escape(n)}</p>" for n in b.notes)
+        + "<h2>Exposure</h2>" + _table(exp_rows, signed=False) + _table(partners, signed=False)
+        + "<h2>Responses (percent changes from the baseline)</h2>" + _table(resp)
+        + "<ul>" + "".join(f"<li><b>{html.escape(str(k))}</b>: {html.escape(v)}</li>"
+                           for k, v in b.responses["description"].items()) + "</ul>"
+        + f"<p class='meta'>Source: {html.escape(w.source)}</p>"
+    )
+    return _page(f"middlepower brief {b.target} vs {b.against}", body, chart)
+
+
+def results_html(world: World, results: Results, title: str) -> str:
+    """Results of a scenario file: a table per variant and a map."""
+    import altair as alt
+
+    welfare = pd.DataFrame({r.name: r.countries["welfare_pct"] for r in results})
+    chart = world_map(world, welfare, "Welfare change by economy, % (pick a variant)")
+    body = f"<h1>{html.escape(title)}</h1>"
+    for r in results:
+        cols = ["welfare_pct", "real_gdp_pct", "exports_pct", "imports_pct",
+                "terms_of_trade_pct"]
+        body += f"<h2>{html.escape(r.name)}</h2>" + _table(
+            r.countries[cols].sort_values("welfare_pct"))
+    return _page(title, body, alt.vconcat(chart))

@@ -1,0 +1,81 @@
+"""The brief: numbers that pass sanity checks, JSON contract, HTML that draws in a browser."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+import middlepower as mp
+
+
+@pytest.fixture(scope="module")
+def can_brief():
+    return mp.brief(mp.load("world2023"), "CAN", against="USA", tariff=0.25)
+
+
+def test_brief_economics(can_brief):
+    r = can_brief.responses
+    assert list(r.index) == ["no coercion", "give in", "retaliate", "diversify", "coalition"]
+    assert r.loc["no coercion"].drop("description").abs().max() < 1e-9
+    assert r.loc["give in", "target_welfare_pct"] < -0.5          # Canada loses
+    assert r.loc["retaliate", "against_welfare_pct"] < r.loc["give in", "against_welfare_pct"]
+    assert r.loc["coalition", "target_welfare_pct"] > r.loc["give in", "target_welfare_pct"]
+    e = can_brief.exposure
+    assert e["export_share_pct"] == pytest.approx(74.3, abs=0.5)
+    assert e["top_partners"][0]["partner"] == "USA"
+    assert "Saying no (retaliating) costs Canada" in can_brief.headline
+
+
+def test_brief_json_contract(can_brief, tmp_path):
+    data = json.loads(can_brief.to_json(tmp_path / "b.json"))
+    assert data["target"] == "CAN" and data["against"] == "USA"
+    assert {"export_share_pct", "top_partners"} <= set(data["exposure"])
+    names = [x["name"] for x in data["responses"]]
+    assert {"give in", "retaliate", "diversify", "coalition"} <= set(names)
+    for x in data["responses"]:
+        assert isinstance(x["target_welfare_pct"], float)
+        assert isinstance(x["against_welfare_pct"], float)
+
+
+def test_brief_rejects_bad_input():
+    world = mp.load("world2023")
+    with pytest.raises(mp.errors.UnknownCountryError, match="did you mean 'CAN'"):
+        mp.brief(world, "CANADA", against="USA")
+    with pytest.raises(mp.errors.ScenarioError, match="both 'USA'"):
+        mp.brief(world, "USA", against="USA")
+    with pytest.raises(mp.errors.ScenarioError, match="negative"):
+        mp.brief(world, "CAN", against="USA", tariff=-1.5)
+
+
+def test_html_is_self_contained(can_brief):
+    page = can_brief.to_html()
+    assert page.startswith("<!DOCTYPE html>")
+    assert "cdn.jsdelivr" not in page and "<script src=" not in page
+    assert "vegaEmbed" in page and "countries" in page
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(_chromium() is None, reason="needs Debian's chromium (.ci/run installs it)")
+def test_html_draws_charts_and_map_in_chromium(can_brief, tmp_path):
+    page = tmp_path / "brief.html"
+    can_brief.to_html(page)
+    dom = subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
+         "--virtual-time-budget=10000", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True).stdout
+    roles = re.findall(r'aria-roledescription="([a-z ]+)"', dom)
+    assert roles.count("bar") >= 12          # 5 responses x 3 economies, 0-width bars too
+    assert roles.count("geoshape") > 150     # the countries of the world map
+    values = set(re.findall(r'aria-label="welfare, %: (-?[0-9.e-]+);', dom))
+    assert len(values) > 20                  # countries carry their own welfare values
+    assert "economy: Canada" in dom
+    assert "Coercion brief: Canada against United States" in dom
