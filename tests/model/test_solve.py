@@ -186,7 +186,8 @@ def test_batch_equals_one_by_one(world2023):
     batch = mp.solve_many(world2023, scenarios, chunk_size=3)
     for s, r in zip(scenarios, batch, strict=True):
         one = mp.solve(world2023, s)
-        np.testing.assert_allclose(r.w_hat, one.w_hat, rtol=0, atol=1e-14)
+        # same iterations; only the floating-point summation order of batched products differs
+        np.testing.assert_allclose(r.w_hat, one.w_hat, rtol=0, atol=1e-12)
         assert r.iterations == one.iterations
     assert batch["emb"].name == "emb"
     assert batch.table().shape == (world2023.n, 7)

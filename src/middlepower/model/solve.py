@@ -318,12 +318,16 @@ def _market(x: np.ndarray, a: np.ndarray, a_tau: np.ndarray, a_sale: np.ndarray,
 
 def _solve_hat(a: np.ndarray, a_tau: np.ndarray, a_sale: np.ndarray, Y: np.ndarray,
                D: np.ndarray, theta: float, deficits: str, ref: int | None, tol: float,
-               max_iter: int, damping: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Jacobi-Newton iteration on x = log w; trusts its inputs.
+               max_iter: int, damping: float, memory: int = 5
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Jacobi-Newton iteration on x = log w with Anderson acceleration; trusts its inputs.
 
-    f_i = log(sales_i / (w_i Y_i)); step x_i += f_i / (1 + theta (1 - s_i)), where
-    s_i = sum_j (sales_ij / sales_i) lambda'_ij approximates how much of i's market
-    moves with its own price. Each scenario freezes once its residual is below ``tol``.
+    Base map: G(x) = x + damping * f / (1 + theta (1 - s)), with f_i = log(sales_i /
+    (w_i Y_i)) and s_i = sum_j (sales_ij / sales_i) lambda'_ij (how much of i's market
+    moves with its own price), then the numeraire imposed. Anderson acceleration (Walker &
+    Ni 2011) mixes the last ``memory`` steps by least squares on their residuals; a step
+    that fails (non-finite) falls back to G and clears the memory. Each scenario freezes
+    once its largest relative excess demand is below ``tol``.
     Returns x = log w (b, N), iterations (b,), residual (b,).
     """
     b, n = a.shape[0], a.shape[1]
@@ -333,6 +337,15 @@ def _solve_hat(a: np.ndarray, a_tau: np.ndarray, a_sale: np.ndarray, Y: np.ndarr
     residual = np.full(b, np.inf)
     a_pair = a_sale * a                                        # for the market-share term
     y_sum = Y.sum()
+    dxs: list[np.ndarray] = []
+    dfs: list[np.ndarray] = []
+    x_prev = f_prev = None
+
+    def normalise(z: np.ndarray) -> np.ndarray:
+        if ref is None:
+            return z - np.log((np.exp(z) @ Y) / y_sum)[:, None]
+        return z - z[:, ref:ref + 1]
+
     for it in range(max_iter + 1):
         w, wp, p_theta, q, sales = _market(x, a, a_tau, a_sale, Y, D, theta, deficits)
         ratio = sales / (w * Y)
@@ -347,10 +360,30 @@ def _solve_hat(a: np.ndarray, a_tau: np.ndarray, a_sale: np.ndarray, Y: np.ndarr
         share = wp * wp * np.einsum("bij,bj->bi", a_pair, q / p_theta) / sales
         with np.errstate(invalid="ignore", divide="ignore"):
             step = np.log(ratio) / (1.0 + theta * (1.0 - share))
-        x_new = x + damping * step
-        if ref is None:
-            x_new -= np.log((np.exp(x_new) @ Y) / y_sum)[:, None]
-        else:
-            x_new -= x_new[:, ref:ref + 1]
+        g = normalise(x + damping * step)
+        f = g - x                                              # fixed-point residual
+        if x_prev is not None and memory > 0:
+            dxs.append(x - x_prev)
+            dfs.append(f - f_prev)
+            if len(dxs) > memory:
+                dxs.pop(0)
+                dfs.pop(0)
+        x_prev, f_prev = x, f
+        x_new = g
+        if dfs:
+            F = np.stack(dfs, axis=-1)                         # (b, N, m)
+            X = np.stack(dxs, axis=-1)
+            gram = np.einsum("bnk,bnl->bkl", F, F)
+            eye = np.eye(F.shape[-1])[None]
+            scale = np.trace(gram, axis1=1, axis2=2)[:, None, None] + 1e-300
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                gamma = np.linalg.solve(gram + 1e-12 * scale * eye,
+                                        np.einsum("bnk,bn->bk", F, f)[..., None])[..., 0]
+                accelerated = normalise(x + f - np.einsum("bnk,bk->bn", X + F, gamma))
+            ok = np.isfinite(accelerated).all(axis=1)
+            x_new = np.where(ok[:, None], accelerated, g)
+            if not ok.all():
+                dxs.clear()
+                dfs.clear()
         x = np.where(done[:, None], x, x_new)
     return x, iters, residual

@@ -210,10 +210,22 @@ class PartialEffect(_Shock):
     def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
         if not self.table:
             return
+        # resolve each distinct code once: tables from estimations have N^2 rows
+        codes: dict[str, list[int]] = {}
         for k, row in enumerate(self.table):
-            i = world.resolve(row.exporter, _at(where, f"partial_effect.table[{k}].exporter"))
-            j = world.resolve(row.importer, _at(where, f"partial_effect.table[{k}].importer"))
-            ii, jj = np.meshgrid(i, j, indexing="ij")
+            for code, side in ((row.exporter, "exporter"), (row.importer, "importer")):
+                if code not in codes:
+                    codes[code] = world.resolve(code, _at(where, f"partial_effect.table[{k}]."
+                                                                 f"{side}"))
+        single = all(len(v) == 1 for v in codes.values())
+        if single:
+            i = np.fromiter((codes[r.exporter][0] for r in self.table), dtype=np.intp)
+            j = np.fromiter((codes[r.importer][0] for r in self.table), dtype=np.intp)
+            beta = np.fromiter((r.beta for r in self.table), dtype=np.float64)
+            np.add.at(arrays.beta, (i, j), beta)
+            return
+        for row in self.table:
+            ii, jj = np.meshgrid(codes[row.exporter], codes[row.importer], indexing="ij")
             arrays.beta[ii, jj] += row.beta
 
     def frame(self) -> pd.DataFrame:

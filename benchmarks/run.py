@@ -1,0 +1,189 @@
+"""Speed of the middlepower engine, and of gegravity on the same experiments.
+
+    python benchmarks/run.py            # everything (gegravity needs the bench extra)
+    python benchmarks/run.py --quick    # fewer repetitions, no gegravity
+
+Prints one table. Times are the median of repeated runs (wall clock, this machine).
+Experiments:
+
+* single solve: a 25% tariff by the largest economy on the second largest, on synthetic
+  worlds of N = 30, 60, 120, 200 economies, world2023 (39), world2023-full (193) and the
+  gegravity sample (30 countries, 2006);
+* batch: 1,024 scenarios (random bilateral tariffs) on a synthetic N = 40 world through
+  ``mp.solve_many``, reported as solves per second;
+* gegravity: the same partial-effect experiment (a PTA among a third of the pairs) solved
+  by ``gegravity.OneSectorGE`` and by middlepower, with the speed ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+import middlepower as mp
+
+HERE = Path(__file__).resolve().parent
+SAMPLE = HERE.parent.parent / "shared" / "data" / "gegravity_sample" / "sample_data_set.csv"
+
+
+def _timeit(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def synthetic(n: int, seed: int = 0) -> tuple[mp.World, pd.DataFrame]:
+    """A gravity world: flows = Y_i E_j dist^-1 with noise; also the long table gegravity needs."""
+    rng = np.random.default_rng(seed)
+    size = rng.lognormal(0, 1.5, n)
+    xy = rng.uniform(0, 100, (n, 2))
+    dist = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(-1)) + 5.0
+    np.fill_diagonal(dist, 1.0)
+    flows = np.outer(size, size) / dist * rng.lognormal(0, 0.3, (n, n))
+    flows[np.diag_indices(n)] *= 20
+    codes = [f"C{k:03d}" for k in range(n)]
+    world = mp.World.from_matrix(codes, flows)
+    frame = world.to_frame().rename(columns={"value": "trade"})
+    frame["lndist"] = np.log(dist).ravel()
+    frame["international"] = (frame.exporter != frame.importer).astype(int)
+    pta = rng.uniform(size=(n, n)) < 0.33
+    pta = pta & pta.T
+    np.fill_diagonal(pta, False)
+    frame["pta"] = pta.ravel().astype(int)
+    return world, frame
+
+
+def _tariff_scenario(world: mp.World) -> mp.Scenario:
+    order = np.argsort(-world.output())
+    a, b = world.countries[order[0]], world.countries[order[1]]
+    return mp.Scenario("t", [mp.tariff(by=a, on=b, rate=0.25)])
+
+
+def _pta_effects(frame: pd.DataFrame, beta: float) -> pd.DataFrame:
+    new = frame[(frame.pta == 0) & (frame.international == 1)][["exporter", "importer"]]
+    return new.assign(beta=beta)
+
+
+def bench_single(repeat: int) -> list[dict]:
+    rows = []
+    cases: list[tuple[str, mp.World]] = [(f"synthetic N={n}", synthetic(n)[0])
+                                         for n in (30, 60, 120, 200)]
+    cases += [("world2023", mp.load("world2023")), ("world2023-full", mp.load("world2023-full"))]
+    if SAMPLE.exists():
+        df = pd.read_csv(SAMPLE)
+        cases.append(("gegravity sample", mp.World.from_frame(df, value="trade")))
+    for name, world in cases:
+        s = _tariff_scenario(world)
+        r = mp.solve(world, s)
+        t = _timeit(lambda w=world, s=s: mp.solve(w, s), repeat)
+        rows.append({"experiment": "single solve, 25% tariff", "case": name, "N": world.n,
+                     "middlepower": f"{1e3 * t:.2f} ms", "iterations": r.iterations,
+                     "gegravity": "", "ratio": ""})
+    return rows
+
+
+def bench_batch(repeat: int) -> list[dict]:
+    world, _ = synthetic(40, seed=1)
+    rng = np.random.default_rng(2)
+    scenarios = []
+    for k in range(1024):
+        i, j = rng.choice(40, 2, replace=False)
+        scenarios.append(mp.Scenario(f"s{k}", [mp.tariff(by=world.countries[i],
+                                                         on=world.countries[j],
+                                                         rate=float(rng.uniform(0, 0.5)))]))
+    t = _timeit(lambda: mp.solve_many(world, scenarios), max(1, repeat // 3))
+    return [{"experiment": "batch, 1,024 tariff scenarios", "case": "synthetic N=40", "N": 40,
+             "middlepower": f"{len(scenarios) / t:,.0f} solves/s ({t:.2f} s)",
+             "iterations": "", "gegravity": "", "ratio": ""}]
+
+
+def _gegravity_solve(frame: pd.DataFrame, beta: float, sigma: float) -> float:
+    import gegravity as ge
+
+    frame = frame.copy()
+    frame["year"] = "2006"
+    frame["Y"] = frame.groupby("exporter")["trade"].transform("sum")
+    frame["E"] = frame.groupby("importer")["trade"].transform("sum")
+    baseline = ge.BaselineData(frame, trade_var_name="trade", expend_var_name="E",
+                               output_var_name="Y")
+    coeffs = ge.CostCoeffs(pd.DataFrame([{"var": "lndist", "coeff": -0.8},
+                                         {"var": "international", "coeff": -3.0},
+                                         {"var": "pta", "coeff": beta}]),
+                           identifier_col="var", coeff_col="coeff")
+    t0 = time.perf_counter()
+    model = ge.OneSectorGE(baseline, year="2006", reference_importer=frame.importer.iloc[0],
+                           sigma=sigma, cost_variables=["lndist", "international", "pta"],
+                           cost_coeff_values=coeffs, quiet=True)
+    model.build_baseline(omr_rescale=100)
+    experiment = model.baseline_data.copy()
+    experiment["pta"] = (experiment["international"] == 1).astype(int)
+    model.define_experiment(experiment)
+    model.simulate()
+    return time.perf_counter() - t0
+
+
+def bench_gegravity(repeat: int) -> list[dict]:
+    try:
+        import gegravity  # noqa: F401
+    except ImportError:
+        return [{"experiment": "gegravity comparison", "case": "skipped: pip install -e "
+                 "'.[bench]'", "N": "", "middlepower": "", "iterations": "", "gegravity": "",
+                 "ratio": ""}]
+    rows = []
+    beta, sigma = 0.5, 5.0
+    cases = []
+    for n in (30, 60):
+        cases.append((f"synthetic N={n}", synthetic(n, seed=3)[1]))
+    if SAMPLE.exists():
+        cases.append(("gegravity sample", pd.read_csv(SAMPLE)[
+            ["exporter", "importer", "trade", "lndist", "international", "pta"]]))
+    for name, frame in cases:
+        world = mp.World.from_frame(frame, value="trade")
+        scenario = mp.Scenario("pta", [mp.partial_effect(_pta_effects(frame, beta))])
+        t_mp = _timeit(lambda w=world, s=scenario: mp.solve(w, s, theta=sigma - 1,
+                                                             deficits="ratio"), repeat)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                t_ge = min(_gegravity_solve(frame, beta, sigma) for _ in range(2))
+                ge_txt, ratio = f"{1e3 * t_ge:.0f} ms", f"{t_ge / t_mp:,.0f}x"
+            except Exception as exc:  # report a failure of the other tool, keep going
+                ge_txt, ratio = f"failed: {type(exc).__name__}", ""
+        rows.append({"experiment": "PTA among all pairs (partial effect)", "case": name,
+                     "N": world.n, "middlepower": f"{1e3 * t_mp:.2f} ms", "iterations": "",
+                     "gegravity": ge_txt, "ratio": ratio})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="middlepower benchmarks")
+    ap.add_argument("--quick", action="store_true", help="fewer repeats, no gegravity")
+    args = ap.parse_args(argv)
+    repeat = 3 if args.quick else 15
+    rows = bench_single(repeat) + bench_batch(repeat)
+    if not args.quick:
+        rows += bench_gegravity(3)
+    table = Table(title="middlepower benchmarks (median wall time)")
+    for col in rows[0]:
+        table.add_column(col, justify="left" if col in ("experiment", "case") else "right")
+    for r in rows:
+        table.add_row(*[str(v) for v in r.values()])
+    Console(width=160).print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
