@@ -25,6 +25,7 @@ __all__ = ["Baseline", "solve", "solve_many"]
 log = logging.getLogger(__name__)
 
 DeficitClosure = Literal["additive", "ratio"]
+Mode = Literal["full", "conditional"]
 
 #: Largest batch x N x N block held in memory at once (float64 elements), per array.
 _MAX_BLOCK = 4_000_000
@@ -48,6 +49,32 @@ class Baseline:
                    world.expenditure(), world.deficit(), world.shares())
 
 
+@dataclass(frozen=True)
+class _Spec:
+    """Settings of one batch solve, checked by :func:`_check_options`."""
+
+    theta: float
+    deficits: str
+    conditional: bool
+    ref: int | None        # numeraire country, None for world output
+    ref_price: bool        # True: its consumer price index is fixed, else its factory price
+    tol: float
+    max_iter: int
+    damping: float
+
+
+@dataclass(frozen=True)
+class _Coefficients:
+    """a_ij = lambda_ij e^beta (dhat that)^-theta, and a times t'/(1+t') and 1/(1+t')."""
+
+    a: np.ndarray          # (b, N, N)
+    a_tau: np.ndarray
+    a_sale: np.ndarray
+
+    def __getitem__(self, k: slice) -> _Coefficients:
+        return _Coefficients(self.a[k], self.a_tau[k], self.a_sale[k])
+
+
 @dataclass
 class _Solution:
     """What the inner solver returns for a batch."""
@@ -60,21 +87,30 @@ class _Solution:
     residual: np.ndarray   # (b,)
 
 
-def _check_options(theta: float, deficits: str, numeraire: str, world: World, tol: float,
-                   max_iter: int) -> int | None:
+def _check_options(world: World, theta: float, deficits: str, mode: str, numeraire: str,
+                   tol: float, max_iter: int, damping: float) -> _Spec:
     if not isinstance(theta, int | float) or not math.isfinite(theta) or theta <= 0:
         raise ParameterError(f"theta={theta!r}: the trade elasticity must be a positive number "
                              "(estimates mostly lie between 2 and 10; 5 is the default).")
     if deficits not in get_args(DeficitClosure):
         raise ParameterError(f"deficits={deficits!r}: expecting one of "
                              f"{get_args(DeficitClosure)}.")
+    if mode not in get_args(Mode):
+        raise ParameterError(f"mode={mode!r}: expecting one of {get_args(Mode)}.")
     if not (0 < tol < 1e-2):
         raise ParameterError(f"tol={tol!r} must lie in (0, 0.01).")
     if int(max_iter) < 1:
         raise ParameterError(f"max_iter={max_iter!r} must be at least 1.")
-    if numeraire == "world":
-        return None
-    return world.index(numeraire)
+    if not (0 < damping <= 1):
+        raise ParameterError(f"damping={damping!r} must lie in (0, 1].")
+    ref, ref_price = None, False
+    if numeraire != "world":
+        code = numeraire
+        if numeraire.startswith("price:"):
+            code, ref_price = numeraire.removeprefix("price:"), True
+        ref = world.index(code)
+    return _Spec(float(theta), deficits, mode == "conditional", ref, ref_price, float(tol),
+                 int(max_iter), float(damping))
 
 
 def _as_scenarios(scenarios: Any) -> list[Scenario]:
@@ -96,6 +132,7 @@ def solve(
     theta: float = 5.0,
     deficits: DeficitClosure = "additive",
     *,
+    mode: Mode = "full",
     numeraire: str = "world",
     tol: float = 1e-10,
     max_iter: int = 10_000,
@@ -114,9 +151,15 @@ def solve(
         Trade elasticity (sigma - 1), > 0.
     deficits : {"additive", "ratio"}, default "additive"
         Closure for trade imbalances; see :mod:`middlepower.model`.
+    mode : {"full", "conditional"}, default "full"
+        ``"conditional"`` holds every economy's output and spending at their baseline
+        values and lets only the multilateral resistances adjust (the "conditional general
+        equilibrium" of Yotov et al. 2016); ``w_hat`` is then the change of the outward
+        multilateral resistance term, not a price.
     numeraire : str, default "world"
         ``"world"`` keeps world output fixed; a country code keeps its factory-gate price
-        fixed (e.g. ``"DEU"`` as in Yotov et al. 2016).
+        fixed (``"DEU"``); ``"price:DEU"`` keeps its consumer price index fixed, the
+        normalisation of Yotov et al. (2016).
     tol : float, default 1e-10
         Largest relative excess demand accepted, max_i |sales_i / (w_i Y_i) - 1|.
     max_iter : int, default 10000
@@ -148,8 +191,8 @@ def solve(
     if scenario.variants:
         raise ScenarioError(f"scenario {scenario.name!r} has {len(scenario.variants)} variants; "
                             "use mp.solve_many(world, scenario) to solve them side by side.")
-    return solve_many(world, [scenario], theta, deficits, numeraire=numeraire, tol=tol,
-                      max_iter=max_iter, damping=damping)[0]
+    return solve_many(world, [scenario], theta, deficits, mode=mode, numeraire=numeraire,
+                      tol=tol, max_iter=max_iter, damping=damping)[0]
 
 
 def solve_many(
@@ -158,6 +201,7 @@ def solve_many(
     theta: float = 5.0,
     deficits: DeficitClosure = "additive",
     *,
+    mode: Mode = "full",
     numeraire: str = "world",
     tol: float = 1e-10,
     max_iter: int = 10_000,
@@ -186,9 +230,7 @@ def solve_many(
     items = _as_scenarios(scenarios)
     if not items:
         raise ScenarioError("no scenarios to solve.")
-    ref = _check_options(theta, deficits, numeraire, world, tol, max_iter)
-    if not (0 < damping <= 1):
-        raise ParameterError(f"damping={damping!r} must lie in (0, 1].")
+    spec = _check_options(world, theta, deficits, mode, numeraire, tol, max_iter, damping)
     base = Baseline.of(world)
     arrays = [s.arrays(world) for s in items]  # validates every shock before any solving
     n = world.n
@@ -198,10 +240,10 @@ def solve_many(
     try:
         for start in range(0, len(items), size):
             chunk = arrays[start:start + size]
-            sol = _solve_batch(base, chunk, float(theta), deficits, ref, tol, int(max_iter),
-                               damping)
+            sol = _solve_batch(base, chunk, spec)
             for k, s in enumerate(items[start:start + size]):
-                out.append(Result(scenario=s, base=base, theta=float(theta), deficits=deficits,
+                out.append(Result(scenario=s, base=base, theta=spec.theta,
+                                  deficits="conditional" if spec.conditional else deficits,
                                   w=sol.w[k], p_theta=sol.p_theta[k], spending=sol.spending[k],
                                   shares=sol.shares[k], tariffs=chunk[k].tariffs,
                                   iterations=int(sol.iterations[k]),
@@ -232,7 +274,7 @@ def _progress(progress: bool | Callable[[int], None], total: int) -> tuple[Any, 
     return None, lambda k: None
 
 
-def _stack(base: Baseline, arrays: list[ShockArrays], theta: float) -> tuple[np.ndarray, ...]:
+def _stack(base: Baseline, arrays: list[ShockArrays], theta: float) -> _Coefficients:
     """Coefficients a_ij = lambda_ij e^beta (dhat that)^-theta and the tariff terms, (b, N, N)."""
     t_new = np.stack([a.tariffs for a in arrays])
     beta = np.stack([a.beta for a in arrays])
@@ -242,21 +284,18 @@ def _stack(base: Baseline, arrays: list[ShockArrays], theta: float) -> tuple[np.
         log_a = beta - theta * (log_dhat + log_that)
     a = base.shares[None] * np.exp(log_a)
     tau = t_new / (1.0 + t_new)
-    return a, a * tau, a / (1.0 + t_new), t_new
+    return _Coefficients(a, a * tau, a / (1.0 + t_new))
 
 
-def _solve_batch(base: Baseline, arrays: list[ShockArrays], theta: float, deficits: str,
-                 ref: int | None, tol: float, max_iter: int, damping: float) -> _Solution:
-    a, a_tau, a_sale, _ = _stack(base, arrays, theta)
-    _check_isolation(base, a)
-    x, it, res = _solve_hat(a, a_tau, a_sale, base.output, base.deficit, theta, deficits, ref,
-                            tol, max_iter, damping)
-    w = np.exp(x)
-    if (res > tol).any() or not np.isfinite(x).all():
+def _solve_batch(base: Baseline, arrays: list[ShockArrays], spec: _Spec) -> _Solution:
+    c = _stack(base, arrays, spec.theta)
+    if not spec.conditional:
+        _check_isolation(base, c.a)
+    x, it, res = _solve_hat(c, base, spec)
+    if (res > spec.tol).any() or not np.isfinite(x).all():
         b = int(np.argmax(np.where(np.isfinite(res), res, np.inf)))
-        *_, sales = _market(x[b:b + 1], a[b:b + 1], a_tau[b:b + 1], a_sale[b:b + 1],
-                            base.output, base.deficit, theta, deficits)
-        excess = np.abs(sales[0] / (w[b] * base.output) - 1.0)
+        *_, excess = _market(x[b:b + 1], c[b:b + 1], base, spec)
+        excess = np.abs(excess[0] - 1.0)
         k = int(np.nanargmax(np.where(np.isfinite(excess), excess, np.inf)))
         country = base.countries[k]
         if not np.isfinite(res[b]):
@@ -270,9 +309,8 @@ def _solve_batch(base: Baseline, arrays: list[ShockArrays], theta: float, defici
             f"no convergence after {int(it[b])} iterations (max excess demand {res[b]:.3g}, "
             f"{country}); try damping=0.5 or a larger max_iter.",
             iterations=int(it[b]), max_residual=float(res[b]), country=country)
-    _, wp, p_theta, q, _ = _market(x, a, a_tau, a_sale, base.output, base.deficit,
-                                   theta, deficits)
-    lam = a * wp[:, :, None] / p_theta[:, None, :]
+    w, wp, p_theta, q, _ = _market(x, c, base, spec)
+    lam = c.a * wp[:, :, None] / p_theta[:, None, :]
     return _Solution(w, p_theta, q * p_theta, lam, it, res)
 
 
@@ -292,75 +330,83 @@ def _check_isolation(base: Baseline, a: np.ndarray) -> None:
             "no equilibrium exists. Leave it at least one partner, or balance its trade first.")
 
 
-def _market(x: np.ndarray, a: np.ndarray, a_tau: np.ndarray, a_sale: np.ndarray,
-            Y: np.ndarray, D: np.ndarray, theta: float, deficits: str
+def _market(x: np.ndarray, c: _Coefficients, base: Baseline, spec: _Spec
             ) -> tuple[np.ndarray, ...]:
     """Prices, spending and sales implied by log factory-gate prices ``x`` (b, N).
 
     Phat_j^-theta = sum_k a_kj w_k^-theta;
-    E'_j = (w_j Y_j + D'_j) / (1 - sum_i lambda'_ij t'_ij / (1 + t'_ij));
-    sales_i = sum_j lambda'_ij E'_j / (1 + t'_ij).
-    Returns w, w^-theta, Phat^-theta, q = E' / Phat^-theta, sales; each (b, N).
+    E'_j = (w_j Y_j + D'_j) / (1 - sum_i lambda'_ij t'_ij / (1 + t'_ij))  (E'_j = E_j when
+    conditional); sales_i = sum_j lambda'_ij E'_j / (1 + t'_ij).
+    Returns w, w^-theta, Phat^-theta, q = E' / Phat^-theta, and sales over their target
+    (w_i Y_i, or Y_i when conditional); each (b, N).
     """
+    Y, D = base.output, base.deficit
     w = np.exp(x)
-    wp = np.exp(-theta * x)
-    p_theta = np.einsum("bij,bi->bj", a, wp)
-    revenue_share = np.einsum("bij,bi->bj", a_tau, wp) / p_theta
-    if deficits == "additive":
-        d_new = D[None, :] * ((w @ Y) / Y.sum())[:, None]
-    else:  # D'_j / Y'_j = D_j / Y_j - c, with c keeping world deficits summing to zero
-        wy = w * Y
-        d_new = D * w - wy * ((w @ D) / wy.sum(axis=1))[:, None]
-    q = (w * Y + d_new) / (1.0 - revenue_share) / p_theta
-    sales = wp * np.einsum("bij,bj->bi", a_sale, q)
-    return w, wp, p_theta, q, sales
+    wp = np.exp(-spec.theta * x)
+    p_theta = np.einsum("bij,bi->bj", c.a, wp)
+    if spec.conditional:
+        q = base.spending[None, :] / p_theta
+    else:
+        revenue_share = np.einsum("bij,bi->bj", c.a_tau, wp) / p_theta
+        if spec.deficits == "additive":
+            d_new = D[None, :] * ((w @ Y) / Y.sum())[:, None]
+        else:  # D'_j / Y'_j = D_j / Y_j - c, with c keeping world deficits summing to zero
+            wy = w * Y
+            d_new = D * w - wy * ((w @ D) / wy.sum(axis=1))[:, None]
+        q = (w * Y + d_new) / (1.0 - revenue_share) / p_theta
+    sales = wp * np.einsum("bij,bj->bi", c.a_sale, q)
+    target = Y[None, :] if spec.conditional else w * Y
+    return w, wp, p_theta, q, sales / target
 
 
-def _solve_hat(a: np.ndarray, a_tau: np.ndarray, a_sale: np.ndarray, Y: np.ndarray,
-               D: np.ndarray, theta: float, deficits: str, ref: int | None, tol: float,
-               max_iter: int, damping: float, memory: int = 5
+def _normalise(z: np.ndarray, c: _Coefficients, base: Baseline, spec: _Spec) -> np.ndarray:
+    """Impose the numeraire on log prices z (b, N)."""
+    if spec.ref is None:
+        return z - np.log((np.exp(z) @ base.output) / base.output.sum())[:, None]
+    if spec.ref_price:  # Phat_ref = (sum_k a_k,ref w_k^-theta)^(-1/theta) = 1
+        p = np.einsum("bk,bk->b", c.a[:, :, spec.ref], np.exp(-spec.theta * z))
+        return z - (np.log(p) / -spec.theta)[:, None]
+    return z - z[:, spec.ref:spec.ref + 1]
+
+
+def _solve_hat(c: _Coefficients, base: Baseline, spec: _Spec, memory: int = 5
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Jacobi-Newton iteration on x = log w with Anderson acceleration; trusts its inputs.
 
-    Base map: G(x) = x + damping * f / (1 + theta (1 - s)), with f_i = log(sales_i /
-    (w_i Y_i)) and s_i = sum_j (sales_ij / sales_i) lambda'_ij (how much of i's market
+    Base map: G(x) = x + damping * f / (1 + theta (1 - s)), with f_i the log of sales over
+    their target and s_i = sum_j (sales_ij / sales_i) lambda'_ij (how much of i's market
     moves with its own price), then the numeraire imposed. Anderson acceleration (Walker &
     Ni 2011) mixes the last ``memory`` steps by least squares on their residuals; a step
     that fails (non-finite) falls back to G and clears the memory. Each scenario freezes
     once its largest relative excess demand is below ``tol``.
     Returns x = log w (b, N), iterations (b,), residual (b,).
     """
-    b, n = a.shape[0], a.shape[1]
-    x = np.zeros((b, n))
+    b, n = c.a.shape[0], c.a.shape[1]
+    theta = spec.theta
+    x = _normalise(np.zeros((b, n)), c, base, spec)
     done = np.zeros(b, dtype=bool)
     iters = np.zeros(b, dtype=np.int64)
     residual = np.full(b, np.inf)
-    a_pair = a_sale * a                                        # for the market-share term
-    y_sum = Y.sum()
+    a_pair = c.a_sale * c.a                                    # for the market-share term
     dxs: list[np.ndarray] = []
     dfs: list[np.ndarray] = []
     x_prev = f_prev = None
-
-    def normalise(z: np.ndarray) -> np.ndarray:
-        if ref is None:
-            return z - np.log((np.exp(z) @ Y) / y_sum)[:, None]
-        return z - z[:, ref:ref + 1]
-
-    for it in range(max_iter + 1):
-        w, wp, p_theta, q, sales = _market(x, a, a_tau, a_sale, Y, D, theta, deficits)
-        ratio = sales / (w * Y)
+    for it in range(spec.max_iter + 1):
+        _, wp, p_theta, q, ratio = _market(x, c, base, spec)
         res = np.max(np.abs(ratio - 1.0), axis=1)
         res = np.where(np.isfinite(res), res, np.inf)
-        newly = ~done & (res <= tol)
+        newly = ~done & (res <= spec.tol)
         residual = np.where(done, residual, res)
         iters = np.where(done, iters, it)
         done |= newly
-        if done.all() or it == max_iter:
+        if done.all() or it == spec.max_iter:
             break
-        share = wp * wp * np.einsum("bij,bj->bi", a_pair, q / p_theta) / sales
+        # s_i = sum_j sales_ij lambda'_ij / sales_i; the w_i^-theta of sales_ij cancels
+        share = wp * np.einsum("bij,bj->bi", a_pair, q / p_theta) \
+            / np.einsum("bij,bj->bi", c.a_sale, q)
         with np.errstate(invalid="ignore", divide="ignore"):
             step = np.log(ratio) / (1.0 + theta * (1.0 - share))
-        g = normalise(x + damping * step)
+        g = _normalise(x + spec.damping * step, c, base, spec)
         f = g - x                                              # fixed-point residual
         if x_prev is not None and memory > 0:
             dxs.append(x - x_prev)
@@ -379,7 +425,8 @@ def _solve_hat(a: np.ndarray, a_tau: np.ndarray, a_sale: np.ndarray, Y: np.ndarr
             with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
                 gamma = np.linalg.solve(gram + 1e-12 * scale * eye,
                                         np.einsum("bnk,bn->bk", F, f)[..., None])[..., 0]
-                accelerated = normalise(x + f - np.einsum("bnk,bk->bn", X + F, gamma))
+                accelerated = _normalise(x + f - np.einsum("bnk,bk->bn", X + F, gamma),
+                                         c, base, spec)
             ok = np.isfinite(accelerated).all(axis=1)
             x_new = np.where(ok[:, None], accelerated, g)
             if not ok.all():
