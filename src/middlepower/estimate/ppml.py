@@ -4,7 +4,8 @@ The structural gravity equation (Anderson & van Wincoop 2003; Yotov et al. 2016,
 
 .. math::
 
-    X_{ij,t} = \\exp\\big(\\pi_{i,t} + \\chi_{j,t} + \\mu_{ij} + b' z_{ij,t}\\big)\\,\\varepsilon_{ij,t}
+    X_{ij,t} = \\exp\\big(\\pi_{i,t} + \\chi_{j,t} + \\mu_{ij} + b' z_{ij,t}\\big)
+               \\,\\varepsilon_{ij,t}
 
 is estimated by Poisson pseudo-maximum likelihood (Santos Silva & Tenreyro 2006) with any
 combination of exporter(-year), importer(-year) and pair fixed effects. PPML with exporter
@@ -205,8 +206,10 @@ def ppml(
                               iwls_maxiter=maxiter)
     except Exception as exc:  # pyfixest raises many kinds; name the estimation
         raise EstimationError(f"PPML failed for {formula!r}: {exc}") from exc
-    coef = model.coef()
-    se = model.se()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # no covariates: pyfixest warns of an empty vcov
+        coef = model.coef()
+        se = model.se()
     notes = []
     lost = [v for v in x if v not in coef.index]
     if lost:

@@ -161,7 +161,7 @@ def _exact(data: pd.DataFrame, fit: GravityFit, beta: pd.DataFrame, sigma: float
         "real_gdp_pct": f["real_gdp_pct"],
         "factory_price_pct": f["factory_price_pct"],
         "imr_pct": f["price_index_pct"],
-        # X'/X = Yhat Ehat that / (OMRhat IMRhat) with OMR = Pi^(1-sigma): Pi_hat = w^-(1+theta)/theta
+        # X'/X = Yhat Ehat that / (OMRhat IMRhat), OMR = Pi^(1-sigma): Pi_hat = w^-(1+theta)/theta
         "omr_pct": 100 * (w ** (-(1 + theta) / theta) - 1),
         "imr_cdl_pct": c["price_index_pct"],
         "omr_cdl_pct": 100 * (1 / cdl.w_hat - 1),   # conditional: OMRhat = w^theta

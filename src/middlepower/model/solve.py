@@ -7,9 +7,8 @@ The system solved is stated in :mod:`middlepower.model`. Arrays are (batch, N) o
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -53,7 +52,7 @@ class Baseline:
 class _Spec:
     """Settings of one batch solve, checked by :func:`_check_options`."""
 
-    theta: float
+    theta: np.ndarray      # (b, 1): one trade elasticity per scenario of the batch
     deficits: str
     conditional: bool
     ref: int | None        # numeraire country, None for world output
@@ -87,11 +86,24 @@ class _Solution:
     residual: np.ndarray   # (b,)
 
 
-def _check_options(world: World, theta: float, deficits: str, mode: str, numeraire: str,
-                   tol: float, max_iter: int, damping: float) -> _Spec:
-    if not isinstance(theta, int | float) or not math.isfinite(theta) or theta <= 0:
-        raise ParameterError(f"theta={theta!r}: the trade elasticity must be a positive number "
-                             "(estimates mostly lie between 2 and 10; 5 is the default).")
+def _check_theta(theta: float | Sequence[float], n: int) -> np.ndarray:
+    values = np.atleast_1d(np.asarray(theta, dtype=float)) if not isinstance(theta, str) \
+        else np.array([np.nan])
+    if values.size == 1:
+        values = np.full(n, values[0])
+    if values.shape != (n,):
+        raise ParameterError(f"theta has {values.size} values for {n} scenarios; give one "
+                             "number, or one per scenario.")
+    bad = ~np.isfinite(values) | (values <= 0)
+    if bad.any():
+        raise ParameterError(f"theta={theta if values.size == 1 else values[bad][0]!r}: the trade "
+                             "elasticity must be a positive number (estimates mostly lie "
+                             "between 2 and 10; 5 is the default).")
+    return values
+
+
+def _check_options(world: World, theta: np.ndarray, deficits: str, mode: str,
+                   numeraire: str, tol: float, max_iter: int, damping: float) -> _Spec:
     if deficits not in get_args(DeficitClosure):
         raise ParameterError(f"deficits={deficits!r}: expecting one of "
                              f"{get_args(DeficitClosure)}.")
@@ -109,7 +121,7 @@ def _check_options(world: World, theta: float, deficits: str, mode: str, numerai
         if numeraire.startswith("price:"):
             code, ref_price = numeraire.removeprefix("price:"), True
         ref = world.index(code)
-    return _Spec(float(theta), deficits, mode == "conditional", ref, ref_price, float(tol),
+    return _Spec(theta[:, None], deficits, mode == "conditional", ref, ref_price, float(tol),
                  int(max_iter), float(damping))
 
 
@@ -198,7 +210,7 @@ def solve(
 def solve_many(
     world: World,
     scenarios: Scenario | Iterable[Scenario],
-    theta: float = 5.0,
+    theta: float | Sequence[float] = 5.0,
     deficits: DeficitClosure = "additive",
     *,
     mode: Mode = "full",
@@ -216,6 +228,8 @@ def solve_many(
 
     Parameters
     ----------
+    theta : float or sequence of float
+        One trade elasticity for all, or one per scenario (as uncertainty analysis draws).
     chunk_size : int, optional
         Scenarios per batch; by default as many as fit in about 32 MB per array.
     progress : bool or callable, default False
@@ -230,7 +244,8 @@ def solve_many(
     items = _as_scenarios(scenarios)
     if not items:
         raise ScenarioError("no scenarios to solve.")
-    spec = _check_options(world, theta, deficits, mode, numeraire, tol, max_iter, damping)
+    thetas = _check_theta(theta, len(items))
+    spec = _check_options(world, thetas, deficits, mode, numeraire, tol, max_iter, damping)
     base = Baseline.of(world)
     arrays = [s.arrays(world) for s in items]  # validates every shock before any solving
     n = world.n
@@ -240,9 +255,10 @@ def solve_many(
     try:
         for start in range(0, len(items), size):
             chunk = arrays[start:start + size]
-            sol = _solve_batch(base, chunk, spec)
+            part = replace(spec, theta=spec.theta[start:start + size])
+            sol = _solve_batch(base, chunk, part)
             for k, s in enumerate(items[start:start + size]):
-                out.append(Result(scenario=s, base=base, theta=spec.theta,
+                out.append(Result(scenario=s, base=base, theta=float(part.theta[k, 0]),
                                   deficits="conditional" if spec.conditional else deficits,
                                   w=sol.w[k], p_theta=sol.p_theta[k], spending=sol.spending[k],
                                   shares=sol.shares[k], tariffs=chunk[k].tariffs,
@@ -274,14 +290,14 @@ def _progress(progress: bool | Callable[[int], None], total: int) -> tuple[Any, 
     return None, lambda k: None
 
 
-def _stack(base: Baseline, arrays: list[ShockArrays], theta: float) -> _Coefficients:
+def _stack(base: Baseline, arrays: list[ShockArrays], theta: np.ndarray) -> _Coefficients:
     """Coefficients a_ij = lambda_ij e^beta (dhat that)^-theta and the tariff terms, (b, N, N)."""
     t_new = np.stack([a.tariffs for a in arrays])
     beta = np.stack([a.beta for a in arrays])
     log_dhat = np.stack([a.log_dhat for a in arrays])
     log_that = np.log1p(t_new) - np.log1p(base.tariffs)[None]
     with np.errstate(invalid="ignore"):  # -inf (embargo) stays -inf
-        log_a = beta - theta * (log_dhat + log_that)
+        log_a = beta - theta[:, :, None] * (log_dhat + log_that)
     a = base.shares[None] * np.exp(log_a)
     tau = t_new / (1.0 + t_new)
     return _Coefficients(a, a * tau, a / (1.0 + t_new))
@@ -365,7 +381,7 @@ def _normalise(z: np.ndarray, c: _Coefficients, base: Baseline, spec: _Spec) -> 
         return z - np.log((np.exp(z) @ base.output) / base.output.sum())[:, None]
     if spec.ref_price:  # Phat_ref = (sum_k a_k,ref w_k^-theta)^(-1/theta) = 1
         p = np.einsum("bk,bk->b", c.a[:, :, spec.ref], np.exp(-spec.theta * z))
-        return z - (np.log(p) / -spec.theta)[:, None]
+        return z - np.log(p)[:, None] / -spec.theta
     return z - z[:, spec.ref:spec.ref + 1]
 
 
