@@ -22,10 +22,12 @@ from .scenario import (
     tariff,
     trade_cost,
 )
+from .uncertainty import Bands, uncertainty
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Bands",
     "Result",
     "Results",
     "Scenario",
@@ -46,4 +48,5 @@ __all__ = [
     "solve_many",
     "tariff",
     "trade_cost",
+    "uncertainty",
 ]

@@ -119,6 +119,8 @@ def brief(
     data: Data = "world2023",
     theta: Annotated[float, typer.Option(help="Trade elasticity.")] = 5.0,
     deficits: Annotated[str, typer.Option(help="additive or ratio.")] = "additive",
+    bands: Annotated[int, typer.Option(help="Draws for 5-95% uncertainty bands; 0 for none."
+                                       )] = 200,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the brief as JSON.")
                         ] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML brief.")
@@ -130,7 +132,8 @@ def brief(
 
     with _progress_note("loading data and solving the responses..."):
         world = _load(data)
-        b = make_brief(world, target, against, tariff, theta=theta, deficits=deficits)
+        b = make_brief(world, target, against, tariff, theta=theta, deficits=deficits,
+                       bands=bands)
     e = b.exposure
     console.rule(f"[bold]Coercion brief: {b.target} against {b.against}, tariff {tariff:.0%}")
     console.print(f"[bold]{b.headline}[/]")
@@ -148,8 +151,11 @@ def brief(
     table.add_column("response")
     for h in heads:
         table.add_column(h, justify="right")
+    if bands:
+        table.add_column(f"{b.target} welfare 5-95%", justify="right")
     for name, row in b.responses.iterrows():
-        table.add_row(str(name), *[f"{row[c]:+.3f}" for c in cols])
+        band = [f"[{row.target_welfare_p5:+.2f}, {row.target_welfare_p95:+.2f}]"] if bands else []
+        table.add_row(str(name), *[f"{row[c]:+.3f}" for c in cols], *band)
     console.print(table)
     if json_out:
         b.to_json(json_out)
@@ -168,6 +174,7 @@ def run(
                     ] = None,
     theta: Annotated[float | None, typer.Option(help="Override the file's theta.")] = None,
     top: Annotated[int, typer.Option(help="Rows per table (largest welfare changes).")] = 12,
+    bands: Annotated[int, typer.Option(help="Draws for 5-95% welfare bands (0: none).")] = 0,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write results as JSON.")
                         ] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write results as CSV.")] = None,
@@ -193,6 +200,13 @@ def run(
                  f"{world.n} economies)")
     if scenario.description:
         console.print(scenario.description.strip())
+    band_table = None
+    if bands:
+        from .uncertainty import uncertainty
+
+        with _progress_note(f"drawing {bands} parameter sets per variant..."):
+            band_table = uncertainty(world, variants, n=bands, theta=(0.8 * th, 1.2 * th),
+                                     deficits=scenario.deficits or "additive").table
     cols = ["welfare_pct", "real_gdp_pct", "exports_pct", "imports_pct", "terms_of_trade_pct"]
     for r in results:
         c = r.countries
@@ -201,8 +215,14 @@ def run(
         table.add_column("economy")
         for col in cols:
             table.add_column(col.removesuffix("_pct").replace("_", " "), justify="right")
+        if band_table is not None:
+            table.add_column("welfare 5-95%", justify="right")
         for code in order:
-            table.add_row(code, *[f"{c.loc[code, col]:+.3f}" for col in cols])
+            extra = []
+            if band_table is not None:
+                row = band_table.loc[(r.name, code)]
+                extra = [f"[{row.welfare_pct_p5:+.2f}, {row.welfare_pct_p95:+.2f}]"]
+            table.add_row(code, *[f"{c.loc[code, col]:+.3f}" for col in cols], *extra)
         console.print(table)
     if json_out:
         json_out.write_text(results.countries.to_json(orient="records", indent=1),

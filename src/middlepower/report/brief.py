@@ -34,6 +34,7 @@ class Brief:
     deficits: str
     exposure: dict[str, Any]
     responses: pd.DataFrame
+    bands: int
     results: Results = field(repr=False)
     world: World = field(repr=False)
     headline: str = ""
@@ -50,6 +51,8 @@ class Brief:
             "tariff": self.tariff,
             "theta": self.theta,
             "deficits": self.deficits,
+            "bands": {"draws": self.bands, "theta_range": list(_theta_range(self.theta)),
+                      "percentiles": [5, 95]} if self.bands else None,
             "data": {"year": self.world.year, "unit": self.world.unit,
                      "source": self.world.source, "economies": self.world.n},
             "headline": self.headline,
@@ -105,10 +108,14 @@ def _headline(t_name: str, h_name: str, table: pd.DataFrame) -> tuple[str, list[
     return text, notes
 
 
+def _theta_range(theta: float) -> tuple[float, float]:
+    return (0.8 * theta, 1.2 * theta)
+
+
 def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
           diversify_with: Sequence[str] = DEFAULT_DIVERSIFY,
           coalition: Sequence[str] = DEFAULT_COALITION, theta: float = 5.0,
-          deficits: str = "additive") -> Brief:
+          deficits: str = "additive", bands: int = 200, seed: int = 0) -> Brief:
     """The coercion brief for ``target`` under a tariff by ``against``.
 
     Parameters
@@ -122,6 +129,9 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
         Partners of the diversification and coalition responses.
     theta, deficits
         As in :func:`mp.solve`.
+    bands : int, default 200
+        Draws for 5-95% uncertainty bands (:func:`mp.uncertainty`: theta uniform on
+        [0.8 theta, 1.2 theta], agreement effects from their standard error); 0 for none.
 
     Returns
     -------
@@ -140,8 +150,19 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
     table, results = responses(world, target, against, tariff, diversify_with=diversify_with,
                                coalition=coalition, theta=theta, deficits=deficits)
     t, h = exp["target"], exp["against"]
+    if bands:
+        from ..coercion.responses import response_scenarios
+        from ..uncertainty import uncertainty
+
+        scenarios = response_scenarios(world, t, h, tariff, diversify_with, coalition)
+        b = uncertainty(world, scenarios, n=bands, theta=_theta_range(theta),
+                        deficits=deficits, percentiles=(5, 95), seed=seed).table
+        for who, code in (("target", t), ("against", h)):
+            for q in (5, 95):
+                table[f"{who}_welfare_p{q}"] = [b.loc[(name, code), f"welfare_pct_p{q}"]
+                                                for name in table.index]
     names = dict(zip(world.countries, world.names, strict=True))
     headline, notes = _headline(names[t], names[h], table)
     return Brief(target=t, against=h, tariff=tariff, theta=theta, deficits=deficits,
-                 exposure=exp, responses=table, results=results, world=world,
+                 exposure=exp, responses=table, bands=bands, results=results, world=world,
                  headline=headline, notes=notes)

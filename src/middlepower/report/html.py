@@ -93,25 +93,27 @@ def world_map(world: World, values: pd.DataFrame, title: str) -> alt.Chart:
 def _bars(table: pd.DataFrame, target: str, against: str) -> alt.Chart:
     import altair as alt
 
-    long = pd.concat([
-        pd.DataFrame({"response": table.index, "economy": target,
-                      "welfare_pct": table.target_welfare_pct.to_numpy()}),
-        pd.DataFrame({"response": table.index, "economy": against,
-                      "welfare_pct": table.against_welfare_pct.to_numpy()}),
-        pd.DataFrame({"response": table.index, "economy": "world",
-                      "welfare_pct": table.world_welfare_pct.to_numpy()}),
-    ])
-    return (
-        alt.Chart(alt.InlineData(values=long.to_dict("records")),
-                  title="Real income (welfare) change by response, %")
-        .mark_bar()
-        .encode(y=alt.Y("response:N", sort=list(table.index), title=None),
-                yOffset="economy:N",
-                x=alt.X("welfare_pct:Q", title="% change"),
-                color=alt.Color("economy:N", title=None),
-                tooltip=["response:N", "economy:N", alt.Tooltip("welfare_pct:Q", format="+.3f")])
-        .properties(width=800, height=260)
-    )
+    frames = []
+    for who, label in (("target", target), ("against", against), ("world", "world")):
+        part = pd.DataFrame({"response": table.index, "economy": label,
+                             "welfare_pct": table[f"{who}_welfare_pct"].to_numpy()})
+        for q in (5, 95):
+            col = f"{who}_welfare_p{q}"
+            part[f"p{q}"] = table[col].to_numpy() if col in table else part["welfare_pct"]
+        frames.append(part)
+    long = pd.concat(frames)
+    base = alt.Chart(alt.InlineData(values=long.to_dict("records")),
+                     title="Real income (welfare) change by response, % (lines: 5-95% band)")
+    y = alt.Y("response:N", sort=list(table.index), title=None)
+    bars = base.mark_bar().encode(
+        y=y, yOffset="economy:N", x=alt.X("welfare_pct:Q", title="% change"),
+        color=alt.Color("economy:N", title=None),
+        tooltip=["response:N", "economy:N", alt.Tooltip("welfare_pct:Q", format="+.3f"),
+                 alt.Tooltip("p5:Q", format="+.3f", title="5%"),
+                 alt.Tooltip("p95:Q", format="+.3f", title="95%")])
+    rules = base.mark_rule(color="black").encode(y=y, yOffset="economy:N", x="p5:Q",
+                                                 x2="p95:Q")
+    return (bars + rules).properties(width=800, height=260)
 
 
 def _cell(v: Any, signed: bool) -> str:
@@ -177,6 +179,9 @@ def brief_html(b: Brief) -> str:
         + "".join(f"<p>{html.escape(n)}</p>" for n in b.notes)
         + "<h2>Exposure</h2>" + _table(exp_rows, signed=False) + _table(partners, signed=False)
         + "<h2>Responses (percent changes from the baseline)</h2>" + _table(resp)
+        + (f"<p class='meta'>p5/p95: 5th and 95th percentiles over {b.bands} draws of theta "
+           f"(uniform on [{0.8 * b.theta:g}, {1.2 * b.theta:g}]) and of the agreement effect "
+           "(normal, its estimated standard error).</p>" if b.bands else "")
         + "<ul>" + "".join(f"<li><b>{html.escape(str(k))}</b>: {html.escape(v)}</li>"
                            for k, v in b.responses["description"].items()) + "</ul>"
         + f"<p class='meta'>Source: {html.escape(w.source)}</p>"
