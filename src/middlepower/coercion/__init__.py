@@ -1,7 +1,14 @@
-"""Coercion: exposure, the cost of coercive shocks, and the cost of saying no."""
+"""Coercion: exposure, the leverage matrix, and the cost of saying no."""
 
 from .exposure import exposure, partners
-from .responses import DEFAULT_COALITION, DEFAULT_DIVERSIFY, response_scenarios, responses
+from .leverage import Leverage, leverage, trade_war
+from .responses import (
+    DEFAULT_COALITION,
+    DEFAULT_DIVERSIFY,
+    best_retaliation,
+    response_scenarios,
+    responses,
+)
 
-__all__ = ["DEFAULT_COALITION", "DEFAULT_DIVERSIFY", "exposure", "partners",
-           "response_scenarios", "responses"]
+__all__ = ["DEFAULT_COALITION", "DEFAULT_DIVERSIFY", "Leverage", "best_retaliation",
+           "exposure", "leverage", "partners", "response_scenarios", "responses", "trade_war"]

@@ -25,10 +25,11 @@ from ..errors import ScenarioError
 from ..model.result import Results
 from ..model.solve import solve_many
 from ..scenario.scenario import Scenario
-from ..scenario.shocks import agreement, tariff
+from ..scenario.shocks import agreement
+from ..scenario.shocks import tariff as tariff_shock
 
-__all__ = ["DEFAULT_COALITION", "DEFAULT_DIVERSIFY", "response_scenarios", "responses",
-           "world_change_pct"]
+__all__ = ["DEFAULT_COALITION", "DEFAULT_DIVERSIFY", "best_retaliation", "response_scenarios",
+           "responses", "world_change_pct"]
 
 #: Middle powers named in the seed article as coalition partners.
 DEFAULT_COALITION: tuple[str, ...] = ("EU27", "GBR", "JPN", "KOR", "AUS", "MEX")
@@ -56,14 +57,14 @@ def response_scenarios(world: World, target: str, against: str, tariff_rate: flo
     h = world.countries[world.index(against)]
     if t == h:
         raise ScenarioError(f"target and against are both {t!r}; name two economies.")
-    coerce = tariff(by=h, on=t, rate=tariff_rate)
+    coerce = tariff_shock(by=h, on=t, rate=tariff_rate)
     div = _present(world, diversify_with, {t, h})
     members = _present(world, coalition, {t, h})
     out = [
         Scenario("no coercion", [], description="Baseline: no tariff, no response."),
         Scenario("give in", [coerce],
                  description=f"{h} taxes {t} at {tariff_rate:.0%}; {t} does not respond."),
-        Scenario("retaliate", [coerce, tariff(by=t, on=h, rate=tariff_rate)],
+        Scenario("retaliate", [coerce, tariff_shock(by=t, on=h, rate=tariff_rate)],
                  description=f"{t} answers with {tariff_rate:.0%} on {h}."),
     ]
     if div:
@@ -74,10 +75,36 @@ def response_scenarios(world: World, target: str, against: str, tariff_rate: flo
         out.append(Scenario(
             "coalition",
             [coerce, agreement(form=[t, *members], effect=effect),
-             tariff(by=[t, *members], on=h, rate=tariff_rate)],
+             tariff_shock(by=[t, *members], on=h, rate=tariff_rate)],
             description=f"Free trade among {t}, {', '.join(members)}, and joint "
                         f"{tariff_rate:.0%} retaliation against {h}."))
     return out
+
+
+def best_retaliation(world: World, target: str, against: str, tariff: float = 0.25, *,
+                     rates: Sequence[float] | None = None, theta: float = 5.0,
+                     deficits: str = "additive") -> pd.DataFrame:
+    """The target's retaliatory tariff on the hegemon that maximises its own welfare.
+
+    Searches ``rates`` (default 0% to 100% in steps of 2.5 points) under the hegemon's
+    tariff; returns one row per rate (rate, target_welfare_pct, against_welfare_pct),
+    best first. The optimum balances terms-of-trade gains and tariff revenue against
+    the loss of trade (the optimal-tariff logic of Costinot & Rodriguez-Clare 2014).
+    """
+    t = world.countries[world.index(target)]
+    h = world.countries[world.index(against)]
+    grid = np.arange(0.0, 1.0001, 0.025) if rates is None else np.asarray(rates, dtype=float)
+    scenarios = [Scenario(f"{r:.4g}", [tariff_shock(by=h, on=t, rate=tariff),
+                                       tariff_shock(by=t, on=h, rate=float(r))])
+                 for r in grid]
+    results = solve_many(world, scenarios, theta=theta, deficits=deficits)
+    it, ih = world.index(t), world.index(h)
+    table = pd.DataFrame({
+        "rate": grid,
+        "target_welfare_pct": [100 * (r.welfare_hat[it] - 1) for r in results],
+        "against_welfare_pct": [100 * (r.welfare_hat[ih] - 1) for r in results],
+    })
+    return table.sort_values("target_welfare_pct", ascending=False, ignore_index=True)
 
 
 def world_change_pct(results: Results) -> pd.Series:

@@ -1,0 +1,363 @@
+"""Coalitions of middle powers against a coercing hegemon: search, Shapley split, stability.
+
+Setting: ``against`` taxes ``target`` at ``tariff``. A coalition S (partners of the target)
+answers with an instrument among the target and S:
+
+* ``"free_trade"``: an agreement among them (the estimated agreement effect each way);
+* ``"retaliation"``: each of them taxes the hegemon's goods at ``tariff``;
+* ``"both"`` (default).
+
+The empty coalition is "give in". Every coalition is one general-equilibrium solve, run
+in vectorised batches (:func:`middlepower.model.batch.run_many`, locally or on Dask).
+
+* :func:`search` ranks coalitions by the target's welfare or by the coalition's total gain:
+  exhaustively over all subsets when there are at most 12 candidates, otherwise by beam
+  search (start from single partners, keep the ``beam_width`` best of each size, extend
+  each by one partner, up to ``max_size``).
+* :func:`shapley` splits the coalition's gain (money-metric welfare of its members,
+  relative to giving in) by Shapley value: exact up to 12 players, else sampled orders.
+* :func:`stability` asks whether every member gains relative to staying out, and whether
+  the Shapley split is in the core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any, Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from ..data.world import World
+from ..errors import ParameterError
+from ..model.batch import run_many
+from ..scenario.scenario import Scenario
+from ..scenario.shocks import agreement
+from ..scenario.shocks import tariff as tariff_shock
+from .game import (
+    all_subsets,
+    core_violations,
+    permutation_subsets,
+    shapley_exact,
+    shapley_sampled,
+)
+
+__all__ = ["CoalitionGame", "search", "shapley", "stability"]
+
+Instrument = Literal["free_trade", "retaliation", "both"]
+Objective = Literal["target", "coalition"]
+
+#: Largest candidate set searched exhaustively (2^12 = 4,096 solves).
+EXHAUSTIVE_MAX = 12
+
+
+@dataclass
+class CoalitionGame:
+    """Solves coalitions on demand and caches them: players -> welfare arrays.
+
+    ``welfare_pct[S]`` and ``welfare_level[S]`` are (N,) arrays for the scenario in which
+    the players in S use the instrument (the coercive tariff always applies).
+    """
+
+    world: World
+    target: str
+    against: str
+    tariff: float = 0.25
+    instrument: str = "both"
+    effect: float | None = None
+    theta: float = 5.0
+    deficits: str = "additive"
+    executor: Any = None
+    progress: bool = False
+    welfare_pct: dict[frozenset, np.ndarray] = field(default_factory=dict, repr=False)
+    welfare_level: dict[frozenset, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.instrument not in get_args(Instrument):
+            raise ParameterError(f"instrument={self.instrument!r}: expecting one of "
+                                 f"{get_args(Instrument)}.")
+        self.target = self.world.countries[self.world.index(self.target)]
+        self.against = self.world.countries[self.world.index(self.against)]
+        if self.target == self.against:
+            raise ParameterError(f"target and against are both {self.target!r}.")
+        self._idx = {c: k for k, c in enumerate(self.world.countries)}
+
+    def scenario(self, players: frozenset) -> Scenario:
+        shocks: list[Any] = [tariff_shock(by=self.against, on=self.target, rate=self.tariff)]
+        members = sorted(players)
+        if len(members) >= 2 and self.instrument in ("free_trade", "both"):
+            shocks.append(agreement(form=members, effect=self.effect))
+        if members and self.instrument in ("retaliation", "both"):
+            shocks.append(tariff_shock(by=members, on=self.against, rate=self.tariff))
+        return Scenario("+".join(members) or "give in", shocks)
+
+    def solve(self, sets: Iterable[frozenset]) -> None:
+        """Solve every set not solved yet, in one batch."""
+        todo = [s for s in dict.fromkeys(sets) if s not in self.welfare_pct]
+        if not todo:
+            return
+        results = run_many(self.world, [self.scenario(s) for s in todo],
+                           executor=self.executor, progress=self.progress, theta=self.theta,
+                           deficits=self.deficits)
+        spend = self.world.expenditure()
+        for s, r in zip(todo, results, strict=True):
+            self.welfare_pct[s] = 100 * (r.welfare_hat - 1)
+            self.welfare_level[s] = spend * (r.welfare_hat - 1)
+
+    def pct(self, s: frozenset, country: str) -> float:
+        return float(self.welfare_pct[s][self._idx[country]])
+
+    def gain(self, s: frozenset) -> float:
+        """v(S): members' money-metric welfare relative to giving in (world's unit)."""
+        if not s:
+            return 0.0
+        idx = [self._idx[p] for p in s]
+        return float((self.welfare_level[s][idx] - self.welfare_level[frozenset()][idx]).sum())
+
+    def value(self, s: frozenset) -> float:
+        self.solve([frozenset(), s])
+        return self.gain(s)
+
+
+def _check_candidates(game: CoalitionGame, candidates: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for c in candidates:
+        for k in game.world.resolve(c, "candidates"):
+            code = game.world.countries[k]
+            if code not in (game.target, game.against) and code not in out:
+                out.append(code)
+    if not out:
+        raise ParameterError("no candidate partners left once the target and the hegemon "
+                             "are removed.")
+    return out
+
+
+def _row(game: CoalitionGame, partners: frozenset) -> dict[str, Any]:
+    t, h = game.target, game.against
+    s = partners | {t}
+    give_in = frozenset()
+    member_gain = {t: game.pct(s, t) - game.pct(give_in, t)}
+    for m in partners:
+        member_gain[m] = game.pct(s, m) - game.pct(s - {m}, m)
+    worst = min(member_gain, key=member_gain.get)
+    spend = game.world.expenditure()
+    members_spend = sum(spend[game._idx[p]] for p in s)
+    value = game.gain(s)
+    return {
+        "coalition": "+".join(sorted(partners)) or f"({t} alone)",
+        "partners": tuple(sorted(partners)),
+        "size": len(partners),
+        "target_welfare_pct": game.pct(s, t),
+        "target_gain_pp": member_gain[t],
+        "against_welfare_pct": game.pct(s, h),
+        "coalition_gain": value,
+        "coalition_gain_pct": 100 * value / members_spend,
+        "all_gain": bool(min(member_gain.values()) > 0),
+        "min_member_gain_pp": member_gain[worst],
+        "worst_member": worst,
+    }
+
+
+def search(
+    world: World,
+    target: str,
+    against: str,
+    candidates: Sequence[str],
+    *,
+    instrument: Instrument = "both",
+    objective: Objective = "target",
+    max_size: int | None = None,
+    require_all_gain: bool = False,
+    tariff: float = 0.25,
+    effect: float | None = None,
+    method: Literal["auto", "exhaustive", "beam"] = "auto",
+    beam_width: int = 8,
+    top: int | None = 20,
+    theta: float = 5.0,
+    deficits: str = "additive",
+    executor: Any = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Rank the coalitions of ``candidates`` that answer ``against``'s tariff on ``target``.
+
+    Parameters
+    ----------
+    world : World
+    target, against : str
+    candidates : sequence of str
+        Possible partners (codes or groups, e.g. ``["EU27", "GBR", "JPN", "CPTPP"]``).
+    instrument : {"free_trade", "retaliation", "both"}, default "both"
+    objective : {"target", "coalition"}, default "target"
+        Rank by the target's welfare, or by the coalition's total money-metric gain.
+    max_size : int, optional
+        Largest number of partners (default: all for exhaustive, 6 for beam search).
+    require_all_gain : bool, default False
+        Keep only coalitions in which every member gains relative to staying out (the
+        target relative to giving in).
+    tariff : float, default 0.25
+        The coercive tariff, and the retaliation rate.
+    effect : float, optional
+        Agreement effect (beta); the shipped estimate by default.
+    method : {"auto", "exhaustive", "beam"}
+        ``auto``: exhaustive up to 12 candidates, beam search beyond.
+    beam_width : int, default 8
+    top : int or None, default 20
+        Rows returned (None: all evaluated).
+    executor : dask.distributed.Client or address, optional
+
+    Returns
+    -------
+    DataFrame
+        One row per coalition, best first: coalition, partners, size, target_welfare_pct,
+        target_gain_pp (vs giving in), against_welfare_pct, coalition_gain (money, world
+        unit), coalition_gain_pct (of members' spending), all_gain, min_member_gain_pp,
+        worst_member. The empty partner set appears as "(CAN alone)": the target uses the
+        instrument by itself (for "both" and "retaliation": it retaliates alone).
+    """
+    if objective not in get_args(Objective):
+        raise ParameterError(f"objective={objective!r}: expecting one of {get_args(Objective)}.")
+    game = CoalitionGame(world, target, against, tariff, instrument, effect, theta, deficits,
+                         executor, progress)
+    cands = _check_candidates(game, candidates)
+    if method == "auto":
+        method = "exhaustive" if len(cands) <= EXHAUSTIVE_MAX else "beam"
+    if method == "exhaustive":
+        if len(cands) > 20:
+            raise ParameterError(f"{len(cands)} candidates: 2^{len(cands)} coalitions is too "
+                                 "many for an exhaustive search; use method='beam'.")
+        size = len(cands) if max_size is None else min(max_size, len(cands))
+        partner_sets = [frozenset(c) for k in range(size + 1) for c in combinations(cands, k)]
+        game.solve([frozenset()] + [p | {game.target} for p in partner_sets])
+    elif method == "beam":
+        partner_sets = _beam(game, cands, beam_width, max_size or min(6, len(cands)),
+                             objective)
+    else:
+        raise ParameterError(f"method={method!r}: expecting 'auto', 'exhaustive' or 'beam'.")
+    # every member's outside option: the coalition without it
+    game.solve([(p - {m}) | {game.target} for p in partner_sets for m in p])
+    rows = [_row(game, p) for p in partner_sets]
+    table = pd.DataFrame(rows)
+    key = "target_welfare_pct" if objective == "target" else "coalition_gain"
+    table = table.sort_values(key, ascending=False, ignore_index=True)
+    if require_all_gain:
+        table = table[table.all_gain].reset_index(drop=True)
+    return table if top is None else table.head(top)
+
+
+def _score(game: CoalitionGame, p: frozenset, objective: str) -> float:
+    s = p | {game.target}
+    return game.pct(s, game.target) if objective == "target" else game.gain(s)
+
+
+def _beam(game: CoalitionGame, cands: list[str], width: int, max_size: int,
+          objective: str) -> list[frozenset]:
+    """Beam search over partner sets; returns every set evaluated."""
+    if width < 1:
+        raise ParameterError(f"beam_width={width!r} must be at least 1.")
+    evaluated: list[frozenset] = [frozenset()]
+    frontier = [frozenset()]
+    game.solve([frozenset(), frozenset({game.target})])
+    for _ in range(max_size):
+        nxt = list(dict.fromkeys(p | {c} for p in frontier for c in cands if c not in p))
+        if not nxt:
+            break
+        game.solve([p | {game.target} for p in nxt])
+        evaluated.extend(nxt)
+        frontier = sorted(nxt, key=lambda p: _score(game, p, objective), reverse=True)[:width]
+    return evaluated
+
+
+def shapley(
+    world: World,
+    target: str,
+    against: str,
+    members: Sequence[str],
+    *,
+    instrument: Instrument = "both",
+    tariff: float = 0.25,
+    effect: float | None = None,
+    n_perm: int | None = None,
+    seed: int = 0,
+    theta: float = 5.0,
+    deficits: str = "additive",
+    executor: Any = None,
+    game: CoalitionGame | None = None,
+) -> pd.DataFrame:
+    """Split the coalition's gain among its members (the target included) by Shapley value.
+
+    v(S) is the money-metric welfare gain of S's members, relative to giving in, when the
+    members of S use the instrument together (the coercive tariff always applies). Exact
+    for up to 12 players (all 2^n coalitions solved); with more, or with ``n_perm`` given,
+    estimated from ``n_perm`` random orders (default 200) with a standard error.
+
+    Returns
+    -------
+    DataFrame
+        Index: player. Columns: shapley (world's unit), share_pct (of v(N)), se
+        (0 when exact), standalone (v of the player alone).
+    """
+    game = game or CoalitionGame(world, target, against, tariff, instrument, effect, theta,
+                                 deficits, executor)
+    players = [game.target, *_check_candidates(game, members)]
+    exact = n_perm is None and len(players) <= EXHAUSTIVE_MAX
+    if exact:
+        game.solve(all_subsets(players))
+        table = shapley_exact(players, game.gain).to_frame()
+        table["se"] = 0.0
+    else:
+        orders, sets = permutation_subsets(players, n_perm or 200, seed)
+        game.solve(sets)
+        table = shapley_sampled(orders, game.gain).loc[players]
+    grand = game.gain(frozenset(players))
+    game.solve([frozenset({p}) for p in players])
+    table["share_pct"] = 100 * table["shapley"] / grand if grand else np.nan
+    table["standalone"] = [game.gain(frozenset({p})) for p in players]
+    table.index.name = "player"
+    return table[["shapley", "share_pct", "se", "standalone"]]
+
+
+def stability(
+    world: World,
+    target: str,
+    against: str,
+    members: Sequence[str],
+    *,
+    instrument: Instrument = "both",
+    tariff: float = 0.25,
+    effect: float | None = None,
+    theta: float = 5.0,
+    deficits: str = "additive",
+    executor: Any = None,
+) -> dict[str, Any]:
+    """Is the coalition of ``target`` and ``members`` stable?
+
+    Returns
+    -------
+    dict
+        ``members`` (DataFrame: welfare inside, outside, gain in pp, gains), ``all_gain``,
+        ``shapley`` (DataFrame, exact for <= 12 players), ``in_core`` (bool or None when
+        too large to check) and ``core_violations`` (DataFrame of blocking coalitions).
+    """
+    game = CoalitionGame(world, target, against, tariff, instrument, effect, theta, deficits,
+                         executor)
+    players = [game.target, *_check_candidates(game, members)]
+    grand = frozenset(players)
+    game.solve([grand, frozenset(), *[grand - {m} for m in players]])
+    rows = []
+    for m in players:
+        outside = frozenset() if m == game.target else grand - {m}
+        inside, out = game.pct(grand, m), game.pct(outside, m)
+        rows.append({"member": m, "inside_pct": inside, "outside_pct": out,
+                     "gain_pp": inside - out, "gains": inside > out})
+    table = pd.DataFrame(rows).set_index("member")
+    result: dict[str, Any] = {"members": table, "all_gain": bool(table.gains.all())}
+    if len(players) <= EXHAUSTIVE_MAX:
+        sh = shapley(world, target, against, members, instrument=instrument, tariff=tariff,
+                     effect=effect, theta=theta, deficits=deficits, game=game)
+        viol = core_violations(players, game.gain, sh["shapley"].to_dict())
+        result.update(shapley=sh, in_core=viol.empty, core_violations=viol)
+    else:
+        result.update(shapley=None, in_core=None, core_violations=None)
+    return result

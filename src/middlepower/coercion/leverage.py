@@ -1,0 +1,120 @@
+"""The leverage matrix: for every pair, who loses more from a bilateral trade war.
+
+For each unordered pair (A, B) one scenario: A and B put ``tariff`` on each other's goods
+(or stop trading, ``embargo=True``), everyone else unchanged. Then
+
+* ``loss_a``, ``loss_b``: real-income (welfare) losses in percent (positive = loss);
+* ``leverage[A, B] = loss_b / loss_a``: how many times more B loses than A. Above 1, A
+  can hurt B more than it hurts itself: A holds leverage over B.
+* ``gap[A, B] = loss_b - loss_a``, in percentage points.
+
+Where the ratio misleads: when either loss is close to zero (a tiny denominator makes
+huge ratios: read the gap instead), and when a side *gains* from the war (a large economy
+can improve its terms of trade with a tariff; the ratio is then negative and means "A
+loses nothing"). The ratio also ignores scale: 2% of a small economy and 0.1% of a large
+one can be the same money. ``loss_a_level``/``loss_b_level`` give the money-metric losses.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data.world import World
+from ..errors import ParameterError
+from ..model.batch import run_many
+from ..scenario.scenario import Scenario
+from ..scenario.shocks import embargo as embargo_shock
+from ..scenario.shocks import tariff as tariff_shock
+
+__all__ = ["Leverage", "leverage", "trade_war"]
+
+
+class Leverage:
+    """Result of :func:`leverage`: a tidy ``table`` and the N x N ``matrix`` / ``gap``."""
+
+    def __init__(self, table: pd.DataFrame, countries: tuple[str, ...], how: str) -> None:
+        self.table = table
+        self.how = how
+        n = len(countries)
+        pos = {c: k for k, c in enumerate(countries)}
+        loss = np.full((n, n), np.nan)
+        i = table["a"].map(pos).to_numpy()
+        j = table["b"].map(pos).to_numpy()
+        loss[i, j] = table["loss_a"].to_numpy()   # loss[x, y]: x's loss in the x-y war
+        loss[j, i] = table["loss_b"].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = loss.T / loss
+        gap = loss.T - loss
+        self.loss = pd.DataFrame(loss, index=countries, columns=countries)
+        self.matrix = pd.DataFrame(ratio, index=countries, columns=countries)
+        self.gap = pd.DataFrame(gap, index=countries, columns=countries)
+
+    def pair(self, a: str, b: str) -> dict[str, float]:
+        """Losses of a and b in their bilateral war, and a's leverage over b."""
+        return {"loss_a": float(self.loss.loc[a, b]), "loss_b": float(self.loss.loc[b, a]),
+                "leverage_a_over_b": float(self.matrix.loc[a, b]),
+                "gap_pp": float(self.gap.loc[a, b])}
+
+    def __repr__(self) -> str:
+        return f"<Leverage {self.how}: {len(self.table)} pairs>"
+
+
+def trade_war(a: str, b: str, tariff: float = 0.25, embargo: bool = False) -> Scenario:
+    """The bilateral war scenario between a and b."""
+    if embargo:
+        return Scenario(f"{a}-{b}", [embargo_shock(a, b)])
+    return Scenario(f"{a}-{b}", [tariff_shock(by=a, on=b, rate=tariff),
+                                 tariff_shock(by=b, on=a, rate=tariff)])
+
+
+def leverage(world: World, tariff: float = 0.25, *, embargo: bool = False,
+             countries: list[str] | None = None, theta: float = 5.0,
+             deficits: str = "additive", executor: Any = None,
+             progress: bool = False) -> Leverage:
+    """Bilateral trade wars between every pair of economies (or of ``countries``).
+
+    Parameters
+    ----------
+    world : World
+    tariff : float, default 0.25
+        Tariff each side puts on the other (ignored with ``embargo=True``).
+    embargo : bool, default False
+        Stop all trade between the two instead.
+    countries : list of str, optional
+        Restrict to these economies (default: all; N (N - 1) / 2 solves).
+    theta, deficits
+        As in :func:`mp.solve`.
+    executor : dask.distributed.Client or address, optional
+        Run on a Dask cluster.
+
+    Returns
+    -------
+    Leverage
+        ``table`` (a, b, loss_a, loss_b, loss_a_level, loss_b_level, leverage_a_over_b,
+        gap_pp), ``matrix`` (row A, column B: A's leverage over B), ``gap`` and ``loss``.
+    """
+    codes = list(world.countries) if countries is None else [
+        world.countries[world.index(c)] for c in countries]
+    if len(codes) < 2:
+        raise ParameterError("leverage needs at least two economies.")
+    pairs = list(combinations(codes, 2))
+    scenarios = [trade_war(a, b, tariff, embargo) for a, b in pairs]
+    results = run_many(world, scenarios, executor=executor, progress=progress, theta=theta,
+                       deficits=deficits)
+    idx = {c: k for k, c in enumerate(world.countries)}
+    spend = world.expenditure()
+    rows = []
+    for (a, b), r in zip(pairs, results, strict=True):
+        w = 100 * (r.welfare_hat - 1)
+        la, lb = -w[idx[a]], -w[idx[b]]
+        rows.append({"a": a, "b": b, "loss_a": la, "loss_b": lb,
+                     "loss_a_level": la / 100 * spend[idx[a]],
+                     "loss_b_level": lb / 100 * spend[idx[b]],
+                     "leverage_a_over_b": lb / la if la != 0 else np.inf,
+                     "gap_pp": lb - la})
+    how = "embargo" if embargo else f"{tariff:.0%} tariffs"
+    return Leverage(pd.DataFrame(rows), tuple(codes), how)

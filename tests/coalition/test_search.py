@@ -1,0 +1,93 @@
+"""Coalition search, Shapley split and stability on real solves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import middlepower as mp
+from middlepower import coalition, errors
+
+
+@pytest.fixture(scope="module")
+def sym_world() -> mp.World:
+    """H (hegemon), T (target), P1 and P2 identical partners, Z trades with nobody."""
+    codes = ["H", "T", "P1", "P2", "Z"]
+    f = np.array([[200, 20, 10, 10, 0],
+                  [20, 100, 5, 5, 0],
+                  [10, 5, 100, 5, 0],
+                  [10, 5, 5, 100, 0],
+                  [0, 0, 0, 0, 50]], dtype=float)
+    return mp.World.from_matrix(codes, f)
+
+
+def test_shapley_axioms_on_solved_game(sym_world):
+    sh = coalition.shapley(sym_world, "T", "H", ["P1", "P2", "Z"])
+    game = coalition.CoalitionGame(sym_world, "T", "H")
+    grand = game.value(frozenset({"T", "P1", "P2", "Z"}))
+    assert sh["shapley"].sum() == pytest.approx(grand, rel=1e-9)          # efficiency
+    assert sh.loc["P1", "shapley"] == pytest.approx(sh.loc["P2", "shapley"], rel=1e-9)
+    assert sh.loc["Z", "shapley"] == pytest.approx(0.0, abs=1e-9)        # null player
+    assert sh["share_pct"].sum() == pytest.approx(100.0)
+    assert (sh["se"] == 0).all()
+
+
+def test_sampled_shapley_close_to_exact(sym_world):
+    exact = coalition.shapley(sym_world, "T", "H", ["P1", "P2", "Z"])
+    est = coalition.shapley(sym_world, "T", "H", ["P1", "P2", "Z"], n_perm=400, seed=2)
+    for p in exact.index:
+        assert abs(est.loc[p, "shapley"] - exact.loc[p, "shapley"]) \
+            <= 4 * est.loc[p, "se"] + 1e-9
+
+
+def test_exhaustive_search_covers_all_subsets(world2023):
+    cands = ["EU27", "GBR", "JPN", "MEX"]
+    table = coalition.search(world2023, "CAN", "USA", cands, top=None)
+    assert len(table) == 2 ** len(cands)
+    alone = table.set_index("coalition").loc["(CAN alone)"]
+    brief = mp.brief(world2023, "CAN", against="USA", bands=0).responses
+    assert alone.target_welfare_pct == pytest.approx(brief.loc["retaliate", "target_welfare_pct"])
+    give_in = brief.loc["give in", "target_welfare_pct"]
+    np.testing.assert_allclose(table.target_welfare_pct - table.target_gain_pp, give_in)
+    assert table.target_welfare_pct.is_monotonic_decreasing
+    assert table.iloc[0].target_welfare_pct > give_in
+    filtered = coalition.search(world2023, "CAN", "USA", cands, top=None, require_all_gain=True)
+    assert filtered.all_gain.all() and len(filtered) <= len(table)
+
+
+def test_beam_search_finds_the_exhaustive_best(world2023):
+    cands = ["EU27", "GBR", "JPN", "KOR", "MEX", "CHN"]
+    ex = coalition.search(world2023, "CAN", "USA", cands, method="exhaustive", top=1)
+    beam = coalition.search(world2023, "CAN", "USA", cands, method="beam", beam_width=3,
+                            max_size=6, top=1)
+    assert beam.iloc[0].coalition == ex.iloc[0].coalition
+
+
+def test_objectives_and_instruments(world2023):
+    ft = coalition.search(world2023, "CAN", "USA", ["EU27", "JPN"], instrument="free_trade",
+                          top=None).set_index("coalition")
+    assert ft.loc["(CAN alone)", "coalition_gain"] == 0.0   # free trade needs a partner
+    assert ft.loc["EU27+JPN", "against_welfare_pct"] > -0.2     # no retaliation: US barely hit
+    ret = coalition.search(world2023, "CAN", "USA", ["EU27", "JPN"], instrument="retaliation",
+                           objective="coalition", top=None)
+    assert ret.coalition_gain.is_monotonic_decreasing
+
+
+def test_stability_report(world2023):
+    st = coalition.stability(world2023, "CAN", "USA", ["EU27", "GBR", "JPN"])
+    m = st["members"]
+    assert list(m.index) == ["CAN", "EU27", "GBR", "JPN"]
+    assert st["all_gain"] == bool(m.gains.all())
+    assert st["shapley"]["shapley"].sum() == pytest.approx(
+        coalition.CoalitionGame(world2023, "CAN", "USA").value(
+            frozenset({"CAN", "EU27", "GBR", "JPN"})), rel=1e-9)
+    assert isinstance(st["in_core"], bool)
+
+
+def test_bad_arguments(world2023):
+    with pytest.raises(errors.ParameterError, match="instrument"):
+        coalition.search(world2023, "CAN", "USA", ["EU27"], instrument="sanctions")
+    with pytest.raises(errors.ParameterError, match="no candidate"):
+        coalition.search(world2023, "CAN", "USA", ["USA", "CAN"])
+    with pytest.raises(errors.UnknownCountryError, match="did you mean"):
+        coalition.search(world2023, "CAN", "USA", ["EU"])
