@@ -57,3 +57,20 @@ def test_run_bad_file_exits_2(tmp_path):
     assert r.exit_code == 2 and "bad.yaml: line 3" in r.output
     r = runner.invoke(app, ["run", str(tmp_path / "missing.yaml")])
     assert r.exit_code == 2 and "no such scenario file" in r.output
+
+
+def test_leverage_command(tmp_path):
+    r = runner.invoke(app, ["leverage", "--countries", "USA,CAN,MEX,CHN", "--html",
+                            str(tmp_path / "l.html"), "--csv", str(tmp_path / "l.csv")])
+    assert r.exit_code == 0, r.output
+    assert "USA" in r.stdout and (tmp_path / "l.html").read_text().startswith("<!DOCTYPE")
+    assert len((tmp_path / "l.csv").read_text().splitlines()) == 7
+
+
+def test_coalition_command():
+    r = runner.invoke(app, ["coalition", "CAN", "--against", "USA", "--candidates",
+                            "EU27,GBR,JPN", "--top", "3"])
+    assert r.exit_code == 0, r.output
+    assert "Shapley split" in r.stdout and "EU27" in r.stdout
+    r = runner.invoke(app, ["coalition", "CAN", "--against", "USA", "--candidates", "EU"])
+    assert r.exit_code == 2 and "did you mean" in r.output

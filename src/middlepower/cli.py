@@ -238,6 +238,115 @@ def run(
         console.print(f"wrote {html_out}")
 
 
+Scheduler = Annotated[str | None, typer.Option(
+    "--scheduler", help="Dask scheduler address (tcp://host:8786); local batches if omitted.")]
+
+
+@app.command()
+@_guard
+def leverage(
+    data: Data = "world2023",
+    tariff: Annotated[float, typer.Option(help="Tariff each side sets on the other.")] = 0.25,
+    embargo: Annotated[bool, typer.Option(help="Stop all trade instead of a tariff.")] = False,
+    countries: Annotated[str | None, typer.Option(help="Comma-separated subset.")] = None,
+    theta: Annotated[float, typer.Option(help="Trade elasticity.")] = 5.0,
+    top: Annotated[int, typer.Option(help="Rows to print (largest gaps).")] = 15,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the pair table.")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write a heatmap page.")
+                        ] = None,
+    scheduler: Scheduler = None,
+) -> None:
+    """The leverage matrix: bilateral trade wars between every pair of economies."""
+    from rich.progress import Progress
+
+    from .coercion import leverage as run_leverage
+
+    world = _load(data)
+    codes = [c.strip() for c in countries.split(",")] if countries else None
+    n = len(codes) if codes else world.n
+    with Progress(transient=True, console=console) as bar:
+        task = bar.add_task(f"{n * (n - 1) // 2} trade wars", total=n * (n - 1) // 2)
+        lev = run_leverage(world, tariff, embargo=embargo, countries=codes, theta=theta,
+                           executor=scheduler, progress=lambda k: bar.update(task, completed=k))
+    table = Table(title=f"Leverage ({lev.how}): largest asymmetries")
+    for col in ("A", "B", "A loss %", "B loss %", "B/A", "gap pp"):
+        table.add_column(col, justify="left" if col in "AB" else "right")
+    t = lev.table.assign(abs_gap=lev.table.gap_pp.abs()).nlargest(top, "abs_gap")
+    for r in t.itertuples():
+        table.add_row(r.a, r.b, f"{r.loss_a:.3f}", f"{r.loss_b:.3f}",
+                      f"{r.leverage_a_over_b:.2f}", f"{r.gap_pp:+.3f}")
+    console.print(table)
+    if csv_out:
+        lev.table.to_csv(csv_out, index=False)
+        console.print(f"wrote {csv_out}")
+    if html_out:
+        from .report.html import leverage_html
+
+        html_out.write_text(leverage_html(lev, world, f"Leverage matrix, {data}"),
+                            encoding="utf-8")
+        console.print(f"wrote {html_out}")
+
+
+@app.command()
+@_guard
+def coalition(
+    target: Annotated[str, typer.Argument(help="The coerced economy, e.g. CAN.")],
+    against: Annotated[str, typer.Option("--against", "-a", help="The hegemon.")],
+    candidates: Annotated[str, typer.Option(help="Comma-separated partners or groups.")
+                          ] = "EU27,GBR,JPN,KOR,AUS,MEX,CHN,IND",
+    instrument: Annotated[str, typer.Option(help="free_trade, retaliation or both.")] = "both",
+    objective: Annotated[str, typer.Option(help="target or coalition.")] = "target",
+    tariff: Annotated[float, typer.Option(help="Coercive tariff and retaliation rate.")] = 0.25,
+    max_size: Annotated[int | None, typer.Option(help="Most partners in a coalition.")] = None,
+    all_gain: Annotated[bool, typer.Option("--all-gain", help="Only coalitions where every "
+                                           "member gains.")] = False,
+    shapley: Annotated[bool, typer.Option(help="Split the best coalition's gain.")] = True,
+    data: Data = "world2023",
+    theta: Annotated[float, typer.Option(help="Trade elasticity.")] = 5.0,
+    top: Annotated[int, typer.Option(help="Coalitions to list.")] = 10,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the ranking.")] = None,
+    scheduler: Scheduler = None,
+) -> None:
+    """Search the coalitions of partners that cut the target's loss most."""
+    from rich.progress import Progress
+
+    from . import coalition as co
+
+    world = _load(data)
+    cands = [c.strip() for c in candidates.split(",") if c.strip()]
+    with Progress(transient=True, console=console) as bar:
+        task = bar.add_task("solving coalitions", total=None)
+        ranking = co.search(world, target, against, cands, instrument=instrument,
+                            objective=objective, max_size=max_size, require_all_gain=all_gain,
+                            tariff=tariff, top=None, theta=theta, executor=scheduler,
+                            progress=lambda k: bar.update(task, completed=k))
+    table = Table(title=f"Coalitions for {target} against {against} ({instrument}), "
+                        f"{len(ranking)} evaluated")
+    for col in ("coalition", f"{target} welfare %", "gain vs give in pp", f"{against} welfare %",
+                "all gain", "worst member (pp)"):
+        table.add_column(col, justify="left" if col == "coalition" else "right")
+    for r in ranking.head(top).itertuples():
+        table.add_row(r.coalition, f"{r.target_welfare_pct:+.3f}", f"{r.target_gain_pp:+.3f}",
+                      f"{r.against_welfare_pct:+.3f}", "yes" if r.all_gain else "no",
+                      f"{r.worst_member} ({r.min_member_gain_pp:+.3f})")
+    console.print(table)
+    if shapley and len(ranking) and ranking.iloc[0].size > 0:
+        best = list(ranking.iloc[0].partners)
+        sh = co.shapley(world, target, against, best, instrument=instrument, tariff=tariff,
+                        theta=theta, executor=scheduler)
+        st = Table(title=f"Shapley split of the gain of {'+'.join([target, *best])} "
+                         f"({world.unit})")
+        for col in ("member", "shapley", "share %", "alone"):
+            st.add_column(col, justify="left" if col == "member" else "right")
+        for name, r in sh.iterrows():
+            st.add_row(str(name), f"{r.shapley:,.2f}", f"{r.share_pct:.1f}",
+                       f"{r.standalone:,.2f}")
+        console.print(st)
+    if csv_out:
+        ranking.to_csv(csv_out, index=False)
+        console.print(f"wrote {csv_out}")
+
+
 def main() -> None:
     """Entry point of the console script."""
     try:

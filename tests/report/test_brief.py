@@ -39,6 +39,11 @@ def test_brief_json_contract(can_brief, tmp_path):
     for x in data["responses"]:
         assert isinstance(x["target_welfare_pct"], float)
         assert isinstance(x["against_welfare_pct"], float)
+    lev = data["leverage"]
+    assert lev["target_loss_pct"] > lev["against_loss_pct"] > 0   # the US can hurt Canada more
+    assert lev["against_leverage_over_target"] > 5
+    best = data["coalitions"][0]
+    assert best["target_welfare_pct"] >= data["responses"][-1]["target_welfare_pct"] - 1e-9
 
 
 def test_brief_rejects_bad_input():

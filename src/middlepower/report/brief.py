@@ -35,6 +35,8 @@ class Brief:
     exposure: dict[str, Any]
     responses: pd.DataFrame
     bands: int
+    leverage: dict[str, float]
+    coalitions: pd.DataFrame
     results: Results = field(repr=False)
     world: World = field(repr=False)
     headline: str = ""
@@ -59,6 +61,14 @@ class Brief:
             "notes": self.notes,
             "exposure": self.exposure,
             "responses": rows,
+            "leverage": self.leverage,
+            "coalitions": [
+                {"coalition": r.coalition, "partners": list(r.partners),
+                 "target_welfare_pct": float(r.target_welfare_pct),
+                 "against_welfare_pct": float(r.against_welfare_pct),
+                 "all_gain": bool(r.all_gain), "worst_member": r.worst_member,
+                 "min_member_gain_pp": float(r.min_member_gain_pp)}
+                for r in self.coalitions.itertuples()],
         }
 
     def to_json(self, path: str | Path | None = None) -> str:
@@ -75,6 +85,10 @@ class Brief:
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
         return text
+
+
+def _poss(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def _verb(change_pct: float) -> str:
@@ -96,7 +110,7 @@ def _headline(t_name: str, h_name: str, table: pd.DataFrame) -> tuple[str, list[
     if "coalition" in table.index:
         c = table.loc["coalition"]
         if c.target_welfare_pct > give.target_welfare_pct:
-            notes.append(f"The coalition cuts {t_name}'s loss from "
+            notes.append(f"The coalition cuts {_poss(t_name)} loss from "
                          f"{-give.target_welfare_pct:.2f}% to {-c.target_welfare_pct:.2f}%, and "
                          f"{h_name} {_verb(c.against_welfare_pct)} "
                          f"{abs(c.against_welfare_pct):.2f}%.")
@@ -150,6 +164,13 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
     table, results = responses(world, target, against, tariff, diversify_with=diversify_with,
                                coalition=coalition, theta=theta, deficits=deficits)
     t, h = exp["target"], exp["against"]
+    from ..coalition.search import search
+    from ..coercion.leverage import leverage
+
+    lev = leverage(world, tariff, countries=[h, t], theta=theta, deficits=deficits).pair(h, t)
+    lev = {"tariff": tariff, "against_loss_pct": lev["loss_a"], "target_loss_pct": lev["loss_b"],
+           "against_leverage_over_target": lev["leverage_a_over_b"], "gap_pp": lev["gap_pp"]}
+    best = search(world, t, h, coalition, tariff=tariff, theta=theta, deficits=deficits, top=5)
     if bands:
         from ..coercion.responses import response_scenarios
         from ..uncertainty import uncertainty
@@ -163,6 +184,15 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
                                                 for name in table.index]
     names = dict(zip(world.countries, world.names, strict=True))
     headline, notes = _headline(names[t], names[h], table)
+    notes.append(f"In a bilateral {tariff:.0%} tariff war {names[t]} would lose "
+                 f"{lev['target_loss_pct']:.2f}% of real income and {names[h]} "
+                 f"{lev['against_loss_pct']:.2f}%: {_poss(names[h])} leverage over {names[t]} is "
+                 f"{lev['against_leverage_over_target']:.1f} to 1.")
+    if len(best):
+        top = best.iloc[0]
+        notes.append(f"Best coalition for {names[t]} among {', '.join(coalition)}: "
+                     f"{top.coalition} ({top.target_welfare_pct:+.2f}%; every member gains: "
+                     f"{'yes' if top.all_gain else 'no, ' + top.worst_member + ' loses'}).")
     return Brief(target=t, against=h, tariff=tariff, theta=theta, deficits=deficits,
-                 exposure=exp, responses=table, bands=bands, results=results, world=world,
-                 headline=headline, notes=notes)
+                 exposure=exp, responses=table, bands=bands, leverage=lev, coalitions=best,
+                 results=results, world=world, headline=headline, notes=notes)

@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from ..model.result import Results
     from .brief import Brief
 
-__all__ = ["brief_html", "results_html", "world_map"]
+__all__ = ["brief_html", "leverage_html", "results_html", "world_map"]
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;
@@ -184,6 +185,15 @@ def brief_html(b: Brief) -> str:
            "(normal, its estimated standard error).</p>" if b.bands else "")
         + "<ul>" + "".join(f"<li><b>{html.escape(str(k))}</b>: {html.escape(v)}</li>"
                            for k, v in b.responses["description"].items()) + "</ul>"
+        + "<h2>Best coalitions (free trade among members and joint retaliation)</h2>"
+        + _table(b.coalitions.set_index("coalition")[
+            ["target_welfare_pct", "target_gain_pp", "against_welfare_pct",
+             "min_member_gain_pp", "worst_member", "all_gain"]].rename(columns={
+                "target_welfare_pct": f"{b.target} welfare %",
+                "target_gain_pp": "gain vs giving in, pp",
+                "against_welfare_pct": f"{b.against} welfare %",
+                "min_member_gain_pp": "weakest member's gain, pp",
+                "worst_member": "weakest member", "all_gain": "every member gains"}))
         + f"<p class='meta'>Source: {html.escape(w.source)}</p>"
     )
     return _page(f"middlepower brief {b.target} vs {b.against}", body, chart)
@@ -201,4 +211,38 @@ def results_html(world: World, results: Results, title: str) -> str:
                 "terms_of_trade_pct"]
         body += f"<h2>{html.escape(r.name)}</h2>" + _table(
             r.countries[cols].sort_values("welfare_pct"))
+    return _page(title, body, alt.vconcat(chart))
+
+
+def leverage_html(lev: Any, world: World, title: str) -> str:
+    """Heatmap of the leverage matrix (row A, column B: how many times more B loses)."""
+    import altair as alt
+
+    m = lev.matrix.copy()
+    long = m.stack(future_stack=True).dropna().rename("leverage").reset_index()
+    long.columns = ["a", "b", "leverage"]
+    long["log2"] = np.log2(long["leverage"].clip(lower=1 / 64, upper=64))
+    long["loss_a"] = [lev.loss.loc[a, b] for a, b in zip(long.a, long.b, strict=True)]
+    long["loss_b"] = [lev.loss.loc[b, a] for a, b in zip(long.a, long.b, strict=True)]
+    order = list(m.index)
+    chart = (
+        alt.Chart(alt.InlineData(values=long.to_dict("records")),
+                  title=f"Leverage in bilateral trade wars ({lev.how}): B's loss / A's loss")
+        .mark_rect()
+        .encode(x=alt.X("b:N", sort=order, title="B (target of A)"),
+                y=alt.Y("a:N", sort=order, title="A"),
+                color=alt.Color("log2:Q", title="log2 ratio",
+                                scale=alt.Scale(scheme="purpleorange", domainMid=0)),
+                tooltip=["a:N", "b:N", alt.Tooltip("leverage:Q", format=".2f"),
+                         alt.Tooltip("loss_a:Q", format=".3f", title="A loss %"),
+                         alt.Tooltip("loss_b:Q", format=".3f", title="B loss %")])
+        .properties(width=max(300, 16 * len(order)), height=max(300, 16 * len(order)))
+    )
+    body = (f"<h1>{html.escape(title)}</h1><p>Row A, column B: how many times more B loses "
+            "than A when the two put tariffs on each other (above 1: A holds leverage over "
+            "B). Ratios mislead when a loss is near zero or a side gains; see the table "
+            "for the losses.</p>")
+    top = lev.table.assign(abs_gap=lev.table.gap_pp.abs()).nlargest(20, "abs_gap")
+    body += _table(top.set_index("a")[["b", "loss_a", "loss_b", "leverage_a_over_b",
+                                       "gap_pp"]])
     return _page(title, body, alt.vconcat(chart))
