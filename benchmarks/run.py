@@ -12,7 +12,11 @@ Experiments:
 * batch: 1,024 scenarios (random bilateral tariffs) on a synthetic N = 40 world through
   ``mp.solve_many``, reported as solves per second;
 * gegravity: the same partial-effect experiment (a PTA among a third of the pairs) solved
-  by ``gegravity.OneSectorGE`` and by middlepower, with the speed ratio.
+  by ``gegravity.OneSectorGE`` and by middlepower, with the speed ratio;
+* analyses: all 2^10 coalitions of 10 candidates for Canada against the US, the leverage
+  matrix of world2023 (741 trade wars) and of world2023-full (18,528), locally and on a
+  2-worker local Dask cluster; 1,000 uncertainty draws; PPML with exporter-year,
+  importer-year and pair fixed effects on the Yotov et al. (2016) NAFTA panel.
 """
 
 from __future__ import annotations
@@ -168,14 +172,77 @@ def bench_gegravity(repeat: int) -> list[dict]:
     return rows
 
 
+def _row(experiment: str, case: str, n: object, seconds: float, extra: str = "") -> dict:
+    return {"experiment": experiment, "case": case, "N": n,
+            "middlepower": f"{seconds:.2f} s{extra}", "iterations": "", "gegravity": "",
+            "ratio": ""}
+
+
+def bench_analyses(dask: bool) -> list[dict]:
+    from middlepower import coalition, coercion
+
+    w = mp.load("world2023")
+    full = mp.load("world2023-full")
+    cands = ["EU27", "GBR", "JPN", "KOR", "AUS", "MEX", "CHN", "IND", "BRA", "CHE"]
+    rows = []
+    t = _timeit(lambda: coalition.search(w, "CAN", "USA", cands, top=None), 1)
+    rows.append(_row("coalition search, 2^10 subsets + outside options", "world2023", w.n, t))
+    t = _timeit(lambda: coercion.leverage(w), 1)
+    rows.append(_row("leverage matrix (741 trade wars)", "world2023", w.n, t))
+    t = _timeit(lambda: coercion.leverage(full), 1)
+    rows.append(_row("leverage matrix (18,528 trade wars)", "world2023-full", full.n, t))
+    scen = mp.Scenario.from_yaml(HERE.parent / "examples" / "us_tariffs_on_canada.yaml")
+    t = _timeit(lambda: mp.uncertainty(w, scen, n=1000), 1)
+    rows.append(_row("uncertainty, 1,000 draws x 4 variants", "world2023", w.n, t))
+    if dask:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            return rows
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster, Client(cluster) as client:
+            client.submit(sum, [1]).result()  # warm the workers
+            t = _timeit(lambda: coalition.search(w, "CAN", "USA", cands, top=None,
+                                                 executor=client), 1)
+            rows.append(_row("coalition search on Dask (2 workers)", "world2023", w.n, t))
+            t = _timeit(lambda: coercion.leverage(w, executor=client), 1)
+            rows.append(_row("leverage matrix on Dask (2 workers)", "world2023", w.n, t))
+            t = _timeit(lambda: coercion.leverage(full, executor=client), 1)
+            rows.append(_row("leverage matrix on Dask (2 workers)", "world2023-full", full.n,
+                             t))
+    return rows
+
+
+def bench_ppml() -> list[dict]:
+    path = HERE.parent.parent / "shared" / "data" / "yotov2016" / "Chapter2Application2.dta"
+    if not path.exists():
+        return []
+    panel = mp.data.read_yotov(path)
+    every4 = panel[panel.year.isin([1986, 1990, 1994, 1998, 2002, 2006])]
+    rows = []
+    for name, d in (("1986-2006 every 4 years", every4), ("1986-2006 every year", panel)):
+        t = _timeit(lambda d=d: mp.estimate.ppml(
+            d, "trade", ["RTA"], fe=["exporter^year", "importer^year", "pair_id"],
+            cluster="pair_id"), 2)
+        rows.append(_row("PPML, exporter-year + importer-year + pair FE", name, len(d), t,
+                         " (rows in N)"))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="middlepower benchmarks")
-    ap.add_argument("--quick", action="store_true", help="fewer repeats, no gegravity")
+    ap.add_argument("--quick", action="store_true",
+                    help="fewer repeats; no gegravity, Dask or PPML runs")
     args = ap.parse_args(argv)
     repeat = 3 if args.quick else 15
     rows = bench_single(repeat) + bench_batch(repeat)
     if not args.quick:
         rows += bench_gegravity(3)
+    rows += bench_analyses(dask=not args.quick)
+    if not args.quick:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rows += bench_ppml()
     table = Table(title="middlepower benchmarks (median wall time)")
     for col in rows[0]:
         table.add_column(col, justify="left" if col in ("experiment", "case") else "right")

@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
+    from ..data.world import World
     from ..scenario.scenario import Scenario
+    from ..scenario.shocks import ShockArrays
     from .solve import Baseline
 
 __all__ = ["Result", "Results"]
@@ -45,18 +47,18 @@ class Result:
     w_hat, price_index_hat, welfare_hat : ndarray of shape (N,)
     """
 
-    def __init__(self, *, scenario: Scenario, base: Baseline, theta: float, deficits: str,
-                 w: np.ndarray, p_theta: np.ndarray, spending: np.ndarray, shares: np.ndarray,
-                 tariffs: np.ndarray, iterations: int, max_residual: float) -> None:
+    def __init__(self, *, scenario: Scenario, world: World, base: Baseline, theta: float,
+                 deficits: str, w: np.ndarray, p_theta: np.ndarray, spending: np.ndarray,
+                 iterations: int, max_residual: float) -> None:
         self.scenario = scenario
+        self.world = world
         self.base = base
         self.theta = theta
         self.deficits = deficits
         self.w_hat = w
+        self.p_theta = p_theta
         self.price_index_hat = p_theta ** (-1.0 / theta)
         self.spending = spending
-        self.shares = shares
-        self.tariffs = tariffs
         self.iterations = iterations
         self.max_residual = max_residual
         self.converged = True
@@ -64,6 +66,25 @@ class Result:
     @property
     def name(self) -> str:
         return self.scenario.name
+
+    # The (N, N) arrays are rebuilt on first use rather than stored: analyses keep
+    # thousands of results and mostly read (N,) outcomes.
+    @cached_property
+    def _arrays(self) -> ShockArrays:
+        return self.scenario.arrays(self.world)
+
+    @cached_property
+    def tariffs(self) -> np.ndarray:
+        """(N, N) counterfactual tariffs t'."""
+        return self._arrays.tariffs
+
+    @cached_property
+    def shares(self) -> np.ndarray:
+        """(N, N) counterfactual spending shares lambda'_ij = a_ij w_i^-theta / Phat_j^-theta."""
+        from .solve import _stack
+
+        a = _stack(self.base, [self._arrays], np.array([[self.theta]])).a[0]
+        return a * (self.w_hat ** -self.theta)[:, None] / self.p_theta[None, :]
 
     @cached_property
     def flows_matrix(self) -> np.ndarray:

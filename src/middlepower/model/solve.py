@@ -26,8 +26,9 @@ log = logging.getLogger(__name__)
 DeficitClosure = Literal["additive", "ratio"]
 Mode = Literal["full", "conditional"]
 
-#: Largest batch x N x N block held in memory at once (float64 elements), per array.
-_MAX_BLOCK = 4_000_000
+#: Batch x N x N elements per array in one chunk: about 5 MB, so that a chunk's arrays stay
+#: in cache (measured: 16 scenarios at N = 193 ran 25% faster than 64).
+_MAX_BLOCK = 600_000
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,6 @@ class _Solution:
     w: np.ndarray          # (b, N) factory-gate price changes
     p_theta: np.ndarray    # (b, N) Phat^-theta
     spending: np.ndarray   # (b, N) E'
-    shares: np.ndarray     # (b, N, N) lambda'
     iterations: np.ndarray  # (b,)
     residual: np.ndarray   # (b,)
 
@@ -231,7 +231,7 @@ def solve_many(
     theta : float or sequence of float
         One trade elasticity for all, or one per scenario (as uncertainty analysis draws).
     chunk_size : int, optional
-        Scenarios per batch; by default as many as fit in about 32 MB per array.
+        Scenarios per batch; by default about 600,000 / N^2 (5 MB per array).
     progress : bool or callable, default False
         True shows a rich progress bar; a callable receives the number of scenarios done
         after each chunk.
@@ -247,21 +247,22 @@ def solve_many(
     thetas = _check_theta(theta, len(items))
     spec = _check_options(world, thetas, deficits, mode, numeraire, tol, max_iter, damping)
     base = Baseline.of(world)
-    arrays = [s.arrays(world) for s in items]  # validates every shock before any solving
+    for s in items:  # validate every shock before solving anything; arrays come per chunk
+        s.arrays(world)
     n = world.n
     size = chunk_size or max(1, _MAX_BLOCK // (n * n))
     out: list[Result] = []
     bar, advance = _progress(progress, len(items))
     try:
         for start in range(0, len(items), size):
-            chunk = arrays[start:start + size]
+            chunk = [s.arrays(world) for s in items[start:start + size]]
             part = replace(spec, theta=spec.theta[start:start + size])
             sol = _solve_batch(base, chunk, part)
             for k, s in enumerate(items[start:start + size]):
-                out.append(Result(scenario=s, base=base, theta=float(part.theta[k, 0]),
+                out.append(Result(scenario=s, world=world, base=base,
+                                  theta=float(part.theta[k, 0]),
                                   deficits="conditional" if spec.conditional else deficits,
                                   w=sol.w[k], p_theta=sol.p_theta[k], spending=sol.spending[k],
-                                  shares=sol.shares[k], tariffs=chunk[k].tariffs,
                                   iterations=int(sol.iterations[k]),
                                   max_residual=float(sol.residual[k])))
             advance(len(chunk))
@@ -291,16 +292,33 @@ def _progress(progress: bool | Callable[[int], None], total: int) -> tuple[Any, 
 
 
 def _stack(base: Baseline, arrays: list[ShockArrays], theta: np.ndarray) -> _Coefficients:
-    """Coefficients a_ij = lambda_ij e^beta (dhat that)^-theta and the tariff terms, (b, N, N)."""
+    """Coefficients a_ij = lambda_ij e^beta (dhat that)^-theta and the tariff terms, (b, N, N).
+
+    Shocks touch few pairs, so the exponentials are taken only where something changed.
+    """
     t_new = np.stack([a.tariffs for a in arrays])
     beta = np.stack([a.beta for a in arrays])
     log_dhat = np.stack([a.log_dhat for a in arrays])
-    log_that = np.log1p(t_new) - np.log1p(base.tariffs)[None]
+    t0 = np.broadcast_to(base.tariffs, t_new.shape)
+    changed = (beta != 0) | (log_dhat != 0) | (t_new != t0)
+    b, i, j = np.nonzero(changed)
+    log_that = np.log1p(t_new[b, i, j]) - np.log1p(t0[b, i, j])
     with np.errstate(invalid="ignore"):  # -inf (embargo) stays -inf
-        log_a = beta - theta[:, :, None] * (log_dhat + log_that)
-    a = base.shares[None] * np.exp(log_a)
+        log_a = beta[b, i, j] - theta[b, 0] * (log_dhat[b, i, j] + log_that)
+    a = np.repeat(base.shares[None], len(arrays), axis=0)
+    a[b, i, j] *= np.exp(log_a)
     tau = t_new / (1.0 + t_new)
     return _Coefficients(a, a * tau, a / (1.0 + t_new))
+
+
+def _by_importer(m: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """sum_i m_bij v_bi, (b, N): a batched vector-matrix product (BLAS)."""
+    return np.matmul(v[:, None, :], m)[:, 0, :]
+
+
+def _by_exporter(m: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """sum_j m_bij v_bj, (b, N)."""
+    return np.matmul(m, v[:, :, None])[:, :, 0]
 
 
 def _solve_batch(base: Baseline, arrays: list[ShockArrays], spec: _Spec) -> _Solution:
@@ -325,9 +343,8 @@ def _solve_batch(base: Baseline, arrays: list[ShockArrays], spec: _Spec) -> _Sol
             f"no convergence after {int(it[b])} iterations (max excess demand {res[b]:.3g}, "
             f"{country}); try damping=0.5 or a larger max_iter.",
             iterations=int(it[b]), max_residual=float(res[b]), country=country)
-    w, wp, p_theta, q, _ = _market(x, c, base, spec)
-    lam = c.a * wp[:, :, None] / p_theta[:, None, :]
-    return _Solution(w, p_theta, q * p_theta, lam, it, res)
+    w, _, p_theta, q, _ = _market(x, c, base, spec)
+    return _Solution(w, p_theta, q * p_theta, it, res)
 
 
 def _check_isolation(base: Baseline, a: np.ndarray) -> None:
@@ -359,18 +376,18 @@ def _market(x: np.ndarray, c: _Coefficients, base: Baseline, spec: _Spec
     Y, D = base.output, base.deficit
     w = np.exp(x)
     wp = np.exp(-spec.theta * x)
-    p_theta = np.einsum("bij,bi->bj", c.a, wp)
+    p_theta = _by_importer(c.a, wp)
     if spec.conditional:
         q = base.spending[None, :] / p_theta
     else:
-        revenue_share = np.einsum("bij,bi->bj", c.a_tau, wp) / p_theta
+        revenue_share = _by_importer(c.a_tau, wp) / p_theta
         if spec.deficits == "additive":
             d_new = D[None, :] * ((w @ Y) / Y.sum())[:, None]
         else:  # D'_j / Y'_j = D_j / Y_j - c, with c keeping world deficits summing to zero
             wy = w * Y
             d_new = D * w - wy * ((w @ D) / wy.sum(axis=1))[:, None]
         q = (w * Y + d_new) / (1.0 - revenue_share) / p_theta
-    sales = wp * np.einsum("bij,bj->bi", c.a_sale, q)
+    sales = wp * _by_exporter(c.a_sale, q)
     target = Y[None, :] if spec.conditional else w * Y
     return w, wp, p_theta, q, sales / target
 
@@ -418,8 +435,7 @@ def _solve_hat(c: _Coefficients, base: Baseline, spec: _Spec, memory: int = 5
         if done.all() or it == spec.max_iter:
             break
         # s_i = sum_j sales_ij lambda'_ij / sales_i; the w_i^-theta of sales_ij cancels
-        share = wp * np.einsum("bij,bj->bi", a_pair, q / p_theta) \
-            / np.einsum("bij,bj->bi", c.a_sale, q)
+        share = wp * _by_exporter(a_pair, q / p_theta) / _by_exporter(c.a_sale, q)
         with np.errstate(invalid="ignore", divide="ignore"):
             step = np.log(ratio) / (1.0 + theta * (1.0 - share))
         g = _normalise(x + spec.damping * step, c, base, spec)
