@@ -10,7 +10,7 @@ revenue), estimated on real data, with analyses of coercion and coalitions.
 True
 """
 
-from . import coercion, errors, estimate, report
+from . import coalition, coercion, data, errors, estimate, model, report
 from .data import World, datasets, groups, load
 from .model import Result, Results, solve, solve_many
 from .report import brief
@@ -35,13 +35,16 @@ __all__ = [
     "__version__",
     "agreement",
     "brief",
+    "coalition",
     "coercion",
+    "data",
     "datasets",
     "embargo",
     "errors",
     "estimate",
     "groups",
     "load",
+    "model",
     "partial_effect",
     "report",
     "solve",
