@@ -38,7 +38,7 @@ def _guard(fn):
             return fn(*args, **kwargs)
         except errors.ConvergenceError as exc:
             _fail(exc, 1)
-        except (errors.MiddlepowerError, FileNotFoundError, ValueError) as exc:
+        except (errors.MiddlepowerError, FileNotFoundError) as exc:
             _fail(exc, 2)
 
     return wrapper

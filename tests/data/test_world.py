@@ -64,6 +64,11 @@ def test_bad_flows_are_named(flows, error, pattern):
         mp.World.from_matrix(["A", "B"], flows)
 
 
+def test_non_numeric_flows():
+    with pytest.raises(errors.DataError, match="flows must be numbers"):
+        mp.World.from_matrix(["A", "B"], [["x", 1], [1, 2]])
+
+
 def test_bad_tariffs_are_named():
     with pytest.raises(errors.TariffError, match=r"tariffs\[B, A\] = -1.5"):
         mp.World.from_matrix(["A", "B"], np.eye(2), [[0, 0], [-1.5, 0]])

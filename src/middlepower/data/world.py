@@ -36,6 +36,7 @@ from ..errors import (
     UnknownCountryError,
 )
 from ._countries import country_name, suggest
+from .groups import groups
 
 __all__ = ["World"]
 
@@ -49,6 +50,16 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 def _first_bad(mask: np.ndarray, countries: Sequence[str]) -> str:
     i, j = np.argwhere(mask)[0]
     return f"[{countries[i]}, {countries[j]}]"
+
+
+def _matrix(name: str, value: Any, countries: Sequence[str]) -> np.ndarray:
+    """``value`` as a float (N, N) array, checked for shape and finiteness (a new copy)."""
+    try:
+        a = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{name} must be numbers; could not read them: {exc}") from None
+    _check_matrix(name, a, countries)
+    return a
 
 
 def _check_matrix(name: str, a: np.ndarray, countries: Sequence[str]) -> None:
@@ -125,11 +136,7 @@ class World:
         dup = pd.Index(countries)[pd.Index(countries).duplicated()]
         if len(dup):
             raise DataError(f"country codes must be unique; repeated: {sorted(set(dup))}.")
-        try:
-            f = np.asarray(flows, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise DataError(f"flows must be numbers; could not read them: {exc}") from None
-        _check_matrix("flows", f, countries)
+        f = _matrix("flows", flows, countries)
         neg = f < 0
         if neg.any():
             i, j = np.argwhere(neg)[0]
@@ -149,11 +156,7 @@ class World:
         if tariffs is None:
             t = np.zeros_like(f)
         else:
-            try:
-                t = np.array(tariffs, dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                raise DataError(f"tariffs must be numbers; could not read them: {exc}") from None
-            _check_matrix("tariffs", t, countries)
+            t = _matrix("tariffs", tariffs, countries)
             neg = t < 0
             np.fill_diagonal(neg, False)
             if neg.any():
@@ -488,8 +491,6 @@ class World:
         folded into ``ROW`` are left out, since ROW mostly holds other economies.
         Raises :class:`UnknownCountryError` for a code that is neither.
         """
-        from .groups import groups  # groups depend on nothing; import here to keep order clear
-
         items = [codes] if isinstance(codes, str) else list(codes)
         out: list[int] = []
         for code in items:
