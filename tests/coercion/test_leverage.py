@@ -52,3 +52,11 @@ def test_dask_cluster_gives_the_local_answer(world2023):
     np.testing.assert_allclose(
         lev.matrix.loc["USA", "CAN"],
         coercion.leverage(world2023, countries=["USA", "CAN", "MEX"]).matrix.loc["USA", "CAN"])
+
+
+def test_responses_with_best_rate(world2023):
+    table, _ = coercion.responses(world2023, "CAN", "USA", best_rate=True)
+    assert "retaliate (best rate)" in table.index
+    assert table.loc["retaliate (best rate)", "target_welfare_pct"] >= \
+        table.loc["retaliate", "target_welfare_pct"]
+    assert (table.third_countries_welfare_pct.abs() < 5).all()

@@ -118,8 +118,12 @@ def world_change_pct(results: Results) -> pd.Series:
 def responses(world: World, target: str, against: str, tariff: float = 0.25, *,
               diversify_with: Sequence[str] = DEFAULT_DIVERSIFY,
               coalition: Sequence[str] = DEFAULT_COALITION, effect: float | None = None,
-              theta: float = 5.0, deficits: str = "additive") -> tuple[pd.DataFrame, Results]:
+              theta: float = 5.0, deficits: str = "additive", best_rate: bool = False
+              ) -> tuple[pd.DataFrame, Results]:
     """Solve give in / retaliate / diversify / coalition and compare them.
+
+    With ``best_rate=True`` a response "retaliate (best rate)" is added: the target's
+    retaliatory tariff that maximises its welfare (:func:`best_retaliation`).
 
     Returns
     -------
@@ -131,6 +135,16 @@ def responses(world: World, target: str, against: str, tariff: float = 0.25, *,
     """
     scenarios = response_scenarios(world, target, against, tariff, diversify_with, coalition,
                                    effect)
+    if best_rate:
+        t0 = world.countries[world.index(target)]
+        h0 = world.countries[world.index(against)]
+        rate = float(best_retaliation(world, t0, h0, tariff, theta=theta,
+                                      deficits=deficits).iloc[0]["rate"])
+        scenarios.insert(3, Scenario(
+            "retaliate (best rate)", [tariff_shock(by=h0, on=t0, rate=tariff),
+                                      tariff_shock(by=t0, on=h0, rate=rate)],
+            description=f"{t0} answers with {rate:.1%} on {h0}, the rate that maximises "
+                        f"its own real income (searched 0-100%)."))
     results = solve_many(world, scenarios, theta=theta, deficits=deficits)
     t = world.countries[world.index(target)]
     h = world.countries[world.index(against)]

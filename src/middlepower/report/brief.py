@@ -171,6 +171,11 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
     lev = {"tariff": tariff, "against_loss_pct": lev["loss_a"], "target_loss_pct": lev["loss_b"],
            "against_leverage_over_target": lev["leverage_a_over_b"], "gap_pp": lev["gap_pp"]}
     best = search(world, t, h, coalition, tariff=tariff, theta=theta, deficits=deficits, top=5)
+    from ..coercion.responses import best_retaliation
+
+    br = best_retaliation(world, t, h, tariff, theta=theta, deficits=deficits).iloc[0]
+    lev["best_retaliation_rate"] = float(br["rate"])
+    lev["best_retaliation_target_welfare_pct"] = float(br["target_welfare_pct"])
     if bands:
         from ..coercion.responses import response_scenarios
         from ..uncertainty import uncertainty
@@ -188,6 +193,9 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
                  f"{lev['target_loss_pct']:.2f}% of real income and {names[h]} "
                  f"{lev['against_loss_pct']:.2f}%: {_poss(names[h])} leverage over {names[t]} is "
                  f"{lev['against_leverage_over_target']:.1f} to 1.")
+    notes.append(f"{_poss(names[t])} best retaliatory rate is {br['rate']:.1%} "
+                 f"({br['target_welfare_pct']:+.2f}% real income, vs "
+                 f"{table.loc['retaliate', 'target_welfare_pct']:+.2f}% at {tariff:.0%}).")
     if len(best):
         top = best.iloc[0]
         notes.append(f"Best coalition for {names[t]} among {', '.join(coalition)}: "
