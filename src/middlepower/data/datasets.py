@@ -39,15 +39,19 @@ def provenance(name: str) -> dict[str, Any]:
     return json.loads(_files().joinpath(f"{name}.json").read_text(encoding="utf-8"))
 
 
-def _check_name(name: str) -> None:
+def _unknown(name: str) -> UnknownDatasetError:
     names = _names()
-    if name not in names:
-        hints = suggest(name, names)
-        hint = f"did you mean {hints[0]!r}? " if hints else ""
-        raise UnknownDatasetError(
-            f"unknown dataset {name!r}; {hint}available: {', '.join(names)} "
-            "(or pass the path of a .csv/.parquet/.dta long table)."
-        )
+    hints = suggest(name, names)
+    hint = f"did you mean {hints[0]!r}? " if hints else ""
+    return UnknownDatasetError(
+        f"unknown dataset {name!r}; {hint}available: {', '.join(names)} "
+        "(or pass the path of a .csv/.parquet/.dta long table)."
+    )
+
+
+def _check_name(name: str) -> None:
+    if name not in _names():
+        raise _unknown(name)
 
 
 def datasets() -> pd.DataFrame:
@@ -106,5 +110,4 @@ def load(name: str = "world2023", **columns: str) -> World:
         df = read_table(path, ex, im, val)
         return World.from_frame(df, ex, im, val, tariff=columns.get("tariff"),
                                 source=f"file {path.name}")
-    _check_name(name)
-    raise AssertionError("unreachable")  # _check_name raised
+    raise _unknown(name)
