@@ -83,6 +83,7 @@ class CoalitionGame:
         if self.target == self.against:
             raise ParameterError(f"target and against are both {self.target!r}.")
         self._idx = {c: k for k, c in enumerate(self.world.countries)}
+        self._spend = self.world.expenditure()
 
     def scenario(self, players: frozenset) -> Scenario:
         shocks: list[Any] = [tariff_shock(by=self.against, on=self.target, rate=self.tariff)]
@@ -101,10 +102,9 @@ class CoalitionGame:
         results = run_many(self.world, [self.scenario(s) for s in todo],
                            executor=self.executor, progress=self.progress, theta=self.theta,
                            deficits=self.deficits)
-        spend = self.world.expenditure()
         for s, r in zip(todo, results, strict=True):
             self.welfare_pct[s] = 100 * (r.welfare_hat - 1)
-            self.welfare_level[s] = spend * (r.welfare_hat - 1)
+            self.welfare_level[s] = self._spend * (r.welfare_hat - 1)
 
     def pct(self, s: frozenset, country: str) -> float:
         return float(self.welfare_pct[s][self._idx[country]])
@@ -142,8 +142,7 @@ def _row(game: CoalitionGame, partners: frozenset) -> dict[str, Any]:
     for m in partners:
         member_gain[m] = game.pct(s, m) - game.pct(s - {m}, m)
     worst = min(member_gain, key=member_gain.get)
-    spend = game.world.expenditure()
-    members_spend = sum(spend[game._idx[p]] for p in s)
+    members_spend = sum(game._spend[game._idx[p]] for p in s)
     value = game.gain(s)
     return {
         "coalition": "+".join(sorted(partners)) or f"({t} alone)",

@@ -135,19 +135,17 @@ def responses(world: World, target: str, against: str, tariff: float = 0.25, *,
     """
     scenarios = response_scenarios(world, target, against, tariff, diversify_with, coalition,
                                    effect)
-    if best_rate:
-        t0 = world.countries[world.index(target)]
-        h0 = world.countries[world.index(against)]
-        rate = float(best_retaliation(world, t0, h0, tariff, theta=theta,
-                                      deficits=deficits).iloc[0]["rate"])
-        scenarios.insert(3, Scenario(
-            "retaliate (best rate)", [tariff_shock(by=h0, on=t0, rate=tariff),
-                                      tariff_shock(by=t0, on=h0, rate=rate)],
-            description=f"{t0} answers with {rate:.1%} on {h0}, the rate that maximises "
-                        f"its own real income (searched 0-100%)."))
-    results = solve_many(world, scenarios, theta=theta, deficits=deficits)
     t = world.countries[world.index(target)]
     h = world.countries[world.index(against)]
+    if best_rate:
+        rate = float(best_retaliation(world, t, h, tariff, theta=theta,
+                                      deficits=deficits).iloc[0]["rate"])
+        scenarios.insert(3, Scenario(
+            "retaliate (best rate)", [tariff_shock(by=h, on=t, rate=tariff),
+                                      tariff_shock(by=t, on=h, rate=rate)],
+            description=f"{t} answers with {rate:.1%} on {h}, the rate that maximises "
+                        f"its own real income (searched 0-100%)."))
+    results = solve_many(world, scenarios, theta=theta, deficits=deficits)
     world_pct = world_change_pct(results)
     rows = []
     others = [c for c in world.countries if c not in (t, h)]

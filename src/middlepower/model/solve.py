@@ -15,7 +15,7 @@ import numpy as np
 
 from ..data.world import World
 from ..errors import ConvergenceError, ParameterError, ScenarioError
-from ..scenario.scenario import Scenario
+from ..scenario.scenario import DeficitClosure, Scenario
 from ..scenario.shocks import ShockArrays
 from .result import Result, Results
 
@@ -23,7 +23,6 @@ __all__ = ["Baseline", "solve", "solve_many"]
 
 log = logging.getLogger(__name__)
 
-DeficitClosure = Literal["additive", "ratio"]
 Mode = Literal["full", "conditional"]
 
 #: Batch x N x N elements per array in one chunk: about 5 MB, so that a chunk's arrays stay
