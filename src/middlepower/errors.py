@@ -15,10 +15,16 @@ catch, so ``except ValueError`` keeps working::
      +-- UnknownCountryError (KeyError)      a code the world does not know
      +-- UnknownDatasetError (KeyError)      a dataset name mp.load does not know
      +-- ScenarioError (ValueError)          a scenario or YAML file that does not validate
+     |    +-- ScenarioLimitError             a file beyond a size, alias or nesting limit
+     |    +-- DuplicateKeyError              a YAML key or variant name given twice
      +-- ParameterError (ValueError)         a bad option: theta <= 0, unknown closure, ...
+     |    +-- DateRangeError                 a date outside the data it looks up
+     |    +-- NoInteriorOptimumError         an optimal tariff at a bound of its search
      +-- ConvergenceError (RuntimeError)     the solver did not reach an equilibrium
+     |    +-- NashCycleError                 best responses that do not settle
      +-- EstimationError (RuntimeError)      PPML failed or the data cannot identify it
      +-- MissingDependencyError (ImportError) an optional extra is not installed
+     +-- OutputError (OSError)               an output file that cannot be written
 
 Messages name the culprit, show its value and suggest a fix.
 """
@@ -28,20 +34,30 @@ from __future__ import annotations
 __all__ = [
     "ConvergenceError",
     "DataError",
+    "DateRangeError",
     "DomesticSalesError",
+    "DuplicateKeyError",
     "DuplicatePairError",
     "EstimationError",
+    "NonConvergenceError",
+    "SeparationError",
     "MiddlepowerError",
     "MissingColumnError",
     "MissingDependencyError",
+    "NashCycleError",
+    "NoInteriorOptimumError",
     "NegativeFlowError",
     "NonFiniteError",
+    "OutputError",
     "ParameterError",
     "ScenarioError",
+    "ScenarioLimitError",
     "ShapeError",
     "TariffError",
+    "InadmissibleEquilibriumError",
     "UnknownCountryError",
     "UnknownDatasetError",
+    "UnknownSectorError",
 ]
 
 
@@ -92,6 +108,13 @@ class UnknownCountryError(MiddlepowerError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class UnknownSectorError(MiddlepowerError, KeyError):
+    """A sector name or alias that the world in use does not contain."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 class UnknownDatasetError(MiddlepowerError, KeyError):
     """A dataset name that :func:`middlepower.load` does not know."""
 
@@ -128,9 +151,93 @@ class ConvergenceError(MiddlepowerError, RuntimeError):
         self.country = country
 
 
+class InadmissibleEquilibriumError(ConvergenceError):
+    """The solver's fixed point is not an economy: negative or non-finite spending,
+    output, prices or flows, or markets that do not clear.
+
+    Attributes are those of :class:`ConvergenceError`, plus ``quantity`` (what is wrong)
+    and ``scenario`` (its name).
+    """
+
+    def __init__(self, message: str, *, quantity: str = "", scenario: str = "",
+                 **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.quantity = quantity
+        self.scenario = scenario
+
+
 class EstimationError(MiddlepowerError, RuntimeError):
     """The gravity estimation failed or the data cannot identify a coefficient."""
 
 
+class SeparationError(EstimationError):
+    """PPML estimates that do not exist: some zero flows are perfectly predicted.
+
+    Raised by :func:`middlepower.estimate.ppml` with ``separation="raise"``; the message
+    names how many observations are separated and by which fixed effect or covariates
+    (Correia, Guimaraes & Zylkin 2021).
+    """
+
+
+class NonConvergenceError(EstimationError):
+    """The PPML iterations stopped at ``maxiter`` before the deviance settled."""
+
+
 class MissingDependencyError(MiddlepowerError, ImportError):
     """An optional dependency is needed; the message names the extra to install."""
+
+
+class ScenarioLimitError(ScenarioError):
+    """A scenario file beyond a safety limit (bytes, aliases, nodes or nesting depth).
+
+    The limits are checked before or while the YAML is composed, so a hostile file (an
+    alias bomb, ``/dev/zero``) is refused without exhausting memory or the stack.
+    """
+
+
+class DuplicateKeyError(ScenarioError):
+    """A key given twice in one YAML mapping, or two variants with one name.
+
+    YAML loaders usually keep the last value silently; middlepower refuses instead.
+    """
+
+
+class OutputError(MiddlepowerError, OSError):
+    """An output file that cannot be written: a missing folder, a directory in the way,
+    two outputs on one path, or a failed write.
+
+    Outputs are written atomically, so the message also says which files were left as
+    they were.
+    """
+
+
+class DateRangeError(ParameterError):
+    """A date before the first or after the last day a dated table covers (e.g. the US
+    tariff tracker of :mod:`middlepower.policy`); the message names the range."""
+
+
+class NoInteriorOptimumError(ParameterError):
+    """A player's optimal tariff lies at a bound of the search, not inside it.
+
+    Attributes: ``player`` (its name), ``label`` (which rate), ``bound`` ("lower" or
+    "upper"), ``rate`` (where the search stopped).
+    """
+
+    def __init__(self, message: str, *, player: str = "", label: str = "", bound: str = "",
+                 rate: float = float("nan")) -> None:
+        super().__init__(message)
+        self.player, self.label, self.bound, self.rate = player, label, bound, rate
+
+
+class NashCycleError(ConvergenceError):
+    """Iterated best responses of a tariff game did not settle on a Nash equilibrium.
+
+    Attributes are those of :class:`ConvergenceError`, plus ``player`` (whose rates moved
+    most in the last iteration) and ``history`` (a DataFrame of the iterations).
+    """
+
+    def __init__(self, message: str, *, player: str = "", history: object = None,
+                 **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.player = player
+        self.history = history

@@ -65,7 +65,7 @@ def _gold_loop_solver(flows, tariffs, t_new, beta, theta, ratio=False):
 
 def _scenario_arrays(world, scenario):
     a = scenario.arrays(world)
-    return a.tariffs.tolist(), a.beta.tolist()
+    return a.tariffs[0].tolist(), a.beta[0].tolist()
 
 
 def test_zero_shock_changes_nothing(toy_tariffs):
@@ -222,7 +222,7 @@ def test_convergence_error_names_country(world2023):
 
 
 @pytest.mark.parametrize(("kw", "pattern"), [
-    ({"theta": 0}, "theta=0"), ({"theta": -2.0}, "positive"), ({"theta": float("nan")}, "theta"),
+    ({"theta": 0}, "theta=0:"), ({"theta": -2.0}, "positive"), ({"theta": float("nan")}, "theta"),
     ({"deficits": "mult"}, r"deficits='mult'.*additive"), ({"damping": 0}, "damping"),
     ({"tol": 1.0}, "tol"),
 ])

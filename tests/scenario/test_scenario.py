@@ -34,19 +34,19 @@ def test_shock_arrays(toy_tariffs):
                           mp.trade_cost("USA", "CHN", 0.1)])
     a = s.arrays(toy_tariffs)
     usa, can, mex, chn = (toy_tariffs.index(c) for c in ("USA", "CAN", "MEX", "CHN"))
-    assert a.tariffs[can, usa] == 0.3 and a.tariffs[mex, usa] == 0.3
-    assert a.tariffs[usa, can] == pytest.approx(toy_tariffs.tariffs[usa, can] + 0.1)
-    assert a.beta[chn, mex] == -np.inf and a.beta[mex, chn] == -np.inf
-    assert a.beta[can, chn] == 0.5 and a.beta[chn, can] == 0.5
-    assert a.log_dhat[usa, chn] == pytest.approx(np.log(1.1)) and a.log_dhat[chn, usa] == 0
-    assert (np.diag(a.tariffs) == 0).all()
+    assert a.tariffs[0][can, usa] == 0.3 and a.tariffs[0][mex, usa] == 0.3
+    assert a.tariffs[0][usa, can] == pytest.approx(toy_tariffs.tariffs[usa, can] + 0.1)
+    assert a.beta[0][chn, mex] == -np.inf and a.beta[0][mex, chn] == -np.inf
+    assert a.beta[0][can, chn] == 0.5 and a.beta[0][chn, can] == 0.5
+    assert a.log_dhat[0][usa, chn] == pytest.approx(np.log(1.1)) and a.log_dhat[0][chn, usa] == 0
+    assert (np.diag(a.tariffs[0]) == 0).all()
 
 
 def test_agreement_end_uses_shipped_estimate(world2023):
     a = mp.Scenario("end", [mp.agreement(end="USMCA")]).arrays(world2023)
     usa, can = world2023.index("USA"), world2023.index("CAN")
-    assert a.beta[usa, can] == -mp.estimate.RTA_EFFECT.beta
-    assert a.beta[usa, usa] == 0
+    assert a.beta[0][usa, can] == -mp.estimate.RTA_EFFECT.beta
+    assert a.beta[0][usa, usa] == 0
 
 
 def test_partial_effect_from_frame(toy):
@@ -54,7 +54,7 @@ def test_partial_effect_from_frame(toy):
 
     table = pd.DataFrame({"exporter": ["AAA"], "importer": ["BBB"], "beta": [0.3]})
     a = mp.Scenario("p", [mp.partial_effect(table)]).arrays(toy)
-    assert a.beta[0, 1] == 0.3 and a.beta.sum() == 0.3
+    assert a.beta[0][0, 1] == 0.3 and a.beta.sum() == 0.3
     with pytest.raises(errors.ScenarioError, match="lacks column"):
         mp.partial_effect(table.rename(columns={"beta": "b"}))
 

@@ -1,7 +1,8 @@
 """``solve`` and ``solve_many``: validate at the door, then one batched hat-algebra solver.
 
-The system solved is stated in :mod:`middlepower.model`. Arrays are (batch, N) or
-(batch, N, N) with axes (scenario, exporter, importer); one scenario is batch = 1.
+The system solved is stated in :mod:`middlepower.model`. Arrays are (batch, S, N) or
+(batch, S, N, N) with axes (scenario, sector, exporter, importer); one scenario is
+batch = 1 and a one-sector world is S = 1.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 
 from ..data.world import World
-from ..errors import ConvergenceError, ParameterError, ScenarioError
+from ..errors import ConvergenceError, InadmissibleEquilibriumError, ParameterError, ScenarioError
 from ..scenario.scenario import DeficitClosure, Scenario
 from ..scenario.shocks import ShockArrays
 from .result import Result, Results
@@ -25,34 +26,56 @@ log = logging.getLogger(__name__)
 
 Mode = Literal["full", "conditional"]
 
-#: Batch x N x N elements per array in one chunk: about 5 MB, so that a chunk's arrays stay
-#: in cache (measured: 16 scenarios at N = 193 ran 25% faster than 64).
+#: Batch x S x N x N elements per array in one chunk: about 5 MB, so that a chunk's
+#: arrays stay in cache (measured: 16 scenarios at N = 193 ran 25% faster than 64).
 _MAX_BLOCK = 600_000
+
+#: |log w| beyond this (a factor of e^30) means the iteration is running away.
+_RUNAWAY = 30.0
 
 
 @dataclass(frozen=True)
 class Baseline:
-    """Baseline quantities of a world, shape (N,) or (N, N); see :mod:`middlepower.model`."""
+    """Baseline quantities of a world; see :mod:`middlepower.model`.
+
+    Sector arrays are (S, N) or (S, N, N); country totals (N,) or (N, N).
+    """
 
     countries: tuple[str, ...]
-    flows: np.ndarray      # X_ij, pre-tariff
-    tariffs: np.ndarray    # t_ij
-    output: np.ndarray     # Y_i
-    spending: np.ndarray   # E_j, incl. tariffs
-    deficit: np.ndarray    # D_j
-    shares: np.ndarray     # lambda_ij
+    sectors: tuple[str, ...]
+    sector_flows: np.ndarray     # X^s_ij, pre-tariff
+    sector_tariffs: np.ndarray   # t^s_ij
+    sector_shares: np.ndarray    # lambda^s_ij
+    sector_output: np.ndarray    # Y^s_i
+    absorption: np.ndarray       # E^s_j, incl. tariffs
+    va_share: np.ndarray         # gamma^s_n
+    io: np.ndarray               # io[s, k, n]
+    alpha: np.ndarray            # final-demand shares alpha^s_n
+    value_added: np.ndarray      # VA_n = sum_s gamma^s_n Y^s_n
+    deficit: np.ndarray          # D_n
+    income: np.ndarray           # I_n = VA_n + D_n + R_n
+    has_io: bool
+    flows: np.ndarray            # (N, N) sums over sectors, as in the one-sector model
+    tariffs: np.ndarray
+    output: np.ndarray           # Y_i gross output
+    spending: np.ndarray         # E_j total absorption incl. tariffs
+    shares: np.ndarray           # (N, N) lambda_ij of total absorption
 
     @classmethod
     def of(cls, world: World) -> Baseline:
-        return cls(world.countries, world.flows, world.tariffs, world.output(),
-                   world.expenditure(), world.deficit(), world.shares())
+        return cls(world.countries, world.sectors, world.sector_flows, world.sector_tariffs,
+                   world.sector_shares(), world.sector_output(), world.sector_expenditure(),
+                   world.value_added_shares, world.io_shares, world.final_shares(),
+                   world.value_added(), world.deficit(), world.income(),
+                   bool(world.io_shares.any()), world.flows, world.tariffs, world.output(),
+                   world.expenditure(), world.shares())
 
 
 @dataclass(frozen=True)
 class _Spec:
     """Settings of one batch solve, checked by :func:`_check_options`."""
 
-    theta: np.ndarray      # (b, 1): one trade elasticity per scenario of the batch
+    theta: np.ndarray      # (b, S): one trade elasticity per scenario and sector
     deficits: str
     conditional: bool
     ref: int | None        # numeraire country, None for world output
@@ -64,40 +87,75 @@ class _Spec:
 
 @dataclass(frozen=True)
 class _Coefficients:
-    """a_ij = lambda_ij e^beta (dhat that)^-theta, and a times t'/(1+t') and 1/(1+t')."""
+    """a^s_ij = lambda^s_ij e^beta (dhat that)^-theta_s, a t'/(1+t') and a/(1+t')."""
 
-    a: np.ndarray          # (b, N, N)
+    a: np.ndarray          # (b, S, N, N)
     a_tau: np.ndarray
     a_sale: np.ndarray
+    a_pair: np.ndarray     # a_sale * a, for the Newton step's market-share term
 
-    def __getitem__(self, k: slice) -> _Coefficients:
-        return _Coefficients(self.a[k], self.a_tau[k], self.a_sale[k])
+    def __getitem__(self, k: Any) -> _Coefficients:
+        return _Coefficients(self.a[k], self.a_tau[k], self.a_sale[k], self.a_pair[k])
 
 
 @dataclass
 class _Solution:
     """What the inner solver returns for a batch."""
 
-    w: np.ndarray          # (b, N) factory-gate price changes
-    p_theta: np.ndarray    # (b, N) Phat^-theta
-    spending: np.ndarray   # (b, N) E'
+    w: np.ndarray          # (b, N) factory-gate (value-added) price changes
+    c_theta: np.ndarray    # (b, S, N) chat^-theta, unit-cost changes
+    p_theta: np.ndarray    # (b, S, N) Phat^-theta, sector price indices
+    absorption: np.ndarray  # (b, S, N) X'^s_n, incl. tariffs
+    income: np.ndarray     # (b, N) I'_n
     iterations: np.ndarray  # (b,)
     residual: np.ndarray   # (b,)
 
 
-def _check_theta(theta: float | Sequence[float], n: int) -> np.ndarray:
-    values = np.atleast_1d(np.asarray(theta, dtype=float)) if not isinstance(theta, str) \
-        else np.array([np.nan])
-    if values.size == 1:
-        values = np.full(n, values[0])
-    if values.shape != (n,):
-        raise ParameterError(f"theta has {values.size} values for {n} scenarios; give one "
-                             "number, or one per scenario.")
-    bad = ~np.isfinite(values) | (values <= 0)
+#: Largest trade elasticity accepted: beyond it shares overflow double precision.
+_MAX_THETA = 100.0
+
+
+def _check_theta(theta: Any, n: int, world: World) -> np.ndarray:
+    """Trade elasticities as an (n, S) array: one per scenario and sector.
+
+    ``None`` takes the world's sectoral elasticities (5 without them); a number applies to
+    every sector; a sequence of n numbers gives one per scenario; an (n, S) or (1, S)
+    array one per scenario and sector.
+    """
+    S = world.n_sectors
+    if theta is None:
+        own = world.sector_theta
+        return np.tile(own if own is not None else np.full(S, 5.0), (n, 1))
+    if isinstance(theta, bool | str) or (
+            isinstance(theta, Sequence | np.ndarray) and any(isinstance(v, bool | str)
+                                                            for v in np.ravel(theta))):
+        raise ParameterError(f"theta={theta!r}: the trade elasticity must be a number, not "
+                             f"{type(theta).__name__}.")
+    try:
+        values = np.asarray(theta, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"theta={theta!r}: the trade elasticity must be a number.") from None
+    if values.ndim == 0:
+        values = np.full((n, S), float(values))
+    elif values.ndim == 1:
+        if values.size == 1:
+            values = np.full((n, S), values[0])
+        elif values.size == n:
+            values = np.repeat(values[:, None], S, axis=1)
+        else:
+            raise ParameterError(f"theta has {values.size} values for {n} scenarios; give one "
+                                 "number, one per scenario, or an (n, S) array.")
+    elif values.ndim == 2 and values.shape in ((1, S), (n, S)):
+        values = np.broadcast_to(values, (n, S)).copy()
+    else:
+        raise ParameterError(f"theta has shape {values.shape}; expecting a number, {n} values "
+                             f"(one per scenario) or shape ({n}, {S}).")
+    bad = ~np.isfinite(values) | (values <= 0) | (values > _MAX_THETA)
     if bad.any():
-        raise ParameterError(f"theta={theta if values.size == 1 else values[bad][0]!r}: the trade "
-                             "elasticity must be a positive number (estimates mostly lie "
-                             "between 2 and 10; 5 is the default).")
+        v = float(values[bad][0])
+        raise ParameterError(f"theta={v:g}: the trade elasticity must be a positive number up "
+                             f"to {_MAX_THETA:g} (estimates mostly lie between 2 and 10; 5 is "
+                             "the default).")
     return values
 
 
@@ -108,6 +166,12 @@ def _check_options(world: World, theta: np.ndarray, deficits: str, mode: str,
                              f"{get_args(DeficitClosure)}.")
     if mode not in get_args(Mode):
         raise ParameterError(f"mode={mode!r}: expecting one of {get_args(Mode)}.")
+    if mode == "conditional" and (world.n_sectors > 1 or world.io_shares.any()):
+        raise ParameterError("mode='conditional' holds each economy's output fixed, which is "
+                             "defined for one sector; use world.collapse() for it.")
+    for name, v in (("tol", tol), ("max_iter", max_iter), ("damping", damping)):
+        if isinstance(v, bool) or not isinstance(v, int | float | np.number):
+            raise ParameterError(f"{name}={v!r} must be a number.")
     if not (0 < tol < 1e-2):
         raise ParameterError(f"tol={tol!r} must lie in (0, 0.01).")
     if int(max_iter) < 1:
@@ -115,12 +179,15 @@ def _check_options(world: World, theta: np.ndarray, deficits: str, mode: str,
     if not (0 < damping <= 1):
         raise ParameterError(f"damping={damping!r} must lie in (0, 1].")
     ref, ref_price = None, False
+    if not isinstance(numeraire, str):
+        raise ParameterError(f"numeraire={numeraire!r}: expecting 'world', a country code or "
+                             "'price:CODE'.")
     if numeraire != "world":
         code = numeraire
         if numeraire.startswith("price:"):
             code, ref_price = numeraire.removeprefix("price:"), True
         ref = world.index(code)
-    return _Spec(theta[:, None], deficits, mode == "conditional", ref, ref_price, float(tol),
+    return _Spec(theta, deficits, mode == "conditional", ref, ref_price, float(tol),
                  int(max_iter), float(damping))
 
 
@@ -140,7 +207,7 @@ def _as_scenarios(scenarios: Any) -> list[Scenario]:
 def solve(
     world: World,
     scenario: Scenario | Sequence[Any],
-    theta: float = 5.0,
+    theta: float | None = None,
     deficits: DeficitClosure = "additive",
     *,
     mode: Mode = "full",
@@ -154,25 +221,28 @@ def solve(
     Parameters
     ----------
     world : World
-        The baseline.
+        The baseline, with one sector or many.
     scenario : Scenario, or a list of shocks
         Shocks from :func:`mp.tariff`, :func:`mp.agreement`, ... A scenario with variants
         goes to :func:`solve_many`.
-    theta : float, default 5.0
-        Trade elasticity (sigma - 1), > 0.
+    theta : float or array of shape (S,), optional
+        Trade elasticity (sigma - 1), > 0. By default the world's sectoral elasticities
+        (``world.sector_theta``) where it has them, else 5.0. A number applies to every
+        sector.
     deficits : {"additive", "ratio"}, default "additive"
         Closure for trade imbalances; see :mod:`middlepower.model`.
     mode : {"full", "conditional"}, default "full"
         ``"conditional"`` holds every economy's output and spending at their baseline
         values and lets only the multilateral resistances adjust (the "conditional general
-        equilibrium" of Yotov et al. 2016); ``w_hat`` is then the change of the outward
-        multilateral resistance term, not a price.
+        equilibrium" of Yotov et al. 2016; one-sector worlds); ``w_hat`` is then the change
+        of the outward multilateral resistance term, not a price.
     numeraire : str, default "world"
-        ``"world"`` keeps world output fixed; a country code keeps its factory-gate price
-        fixed (``"DEU"``); ``"price:DEU"`` keeps its consumer price index fixed, the
+        ``"world"`` keeps world value added fixed; a country code keeps its factory-gate
+        price fixed (``"DEU"``); ``"price:DEU"`` keeps its consumer price index fixed, the
         normalisation of Yotov et al. (2016).
     tol : float, default 1e-10
-        Largest relative excess demand accepted, max_i |sales_i / (w_i Y_i) - 1|.
+        Largest relative excess demand accepted (and, with input-output links, largest
+        relative change of sector prices and spending in the last step).
     max_iter : int, default 10000
     damping : float, default 1.0
         Step size in (0, 1]; lower it if the solver does not converge.
@@ -180,14 +250,18 @@ def solve(
     Returns
     -------
     Result
-        ``countries`` (welfare_pct, real_gdp_pct, ...), ``flows``, and diagnostics
-        ``converged``, ``iterations``, ``max_residual``.
+        ``countries`` (welfare_pct, real_gdp_pct, ...), ``flows``, ``sectors`` and
+        diagnostics ``converged``, ``iterations``, ``max_residual``.
 
     Raises
     ------
     ConvergenceError
-        Naming the worst country and its residual; never an unconverged result.
-    ParameterError, UnknownCountryError, ScenarioError
+        Naming the scenario, the worst country and its residual; never an unconverged
+        result.
+    InadmissibleEquilibriumError
+        The fixed point found is not an economy (e.g. negative spending): named quantity,
+        country and likely cause.
+    ParameterError, UnknownCountryError, UnknownSectorError, ScenarioError
 
     Examples
     --------
@@ -202,6 +276,8 @@ def solve(
     if scenario.variants:
         raise ScenarioError(f"scenario {scenario.name!r} has {len(scenario.variants)} variants; "
                             "use mp.solve_many(world, scenario) to solve them side by side.")
+    if theta is not None and np.ndim(theta) == 1 and not isinstance(theta, str):
+        theta = np.asarray(theta, dtype=float)[None, :]
     return solve_many(world, [scenario], theta, deficits, mode=mode, numeraire=numeraire,
                       tol=tol, max_iter=max_iter, damping=damping)[0]
 
@@ -209,7 +285,7 @@ def solve(
 def solve_many(
     world: World,
     scenarios: Scenario | Iterable[Scenario],
-    theta: float | Sequence[float] = 5.0,
+    theta: float | Sequence[float] | np.ndarray | None = None,
     deficits: DeficitClosure = "additive",
     *,
     mode: Mode = "full",
@@ -227,10 +303,11 @@ def solve_many(
 
     Parameters
     ----------
-    theta : float or sequence of float
-        One trade elasticity for all, or one per scenario (as uncertainty analysis draws).
+    theta : float, sequence of float or array, optional
+        One trade elasticity for all; one per scenario (as uncertainty analysis draws);
+        or an (n, S) array, one per scenario and sector. Default: the world's own.
     chunk_size : int, optional
-        Scenarios per batch; by default about 600,000 / N^2 (5 MB per array).
+        Scenarios per batch; by default about 600,000 / (S N^2) (5 MB per array).
     progress : bool or callable, default False
         True shows a rich progress bar; a callable receives the number of scenarios done
         after each chunk.
@@ -240,35 +317,49 @@ def solve_many(
     Results
         A sequence of :class:`Result`, with ``countries`` stacked in one long table.
     """
+    if not isinstance(world, World):
+        raise ParameterError(f"world must be an mp.World (e.g. mp.load('world2023')); got "
+                             f"{type(world).__name__}.")
     items = _as_scenarios(scenarios)
     if not items:
         raise ScenarioError("no scenarios to solve.")
-    thetas = _check_theta(theta, len(items))
+    thetas = _check_theta(theta, len(items), world)
     spec = _check_options(world, thetas, deficits, mode, numeraire, tol, max_iter, damping)
-    base = Baseline.of(world)
-    for s in items:  # validate every shock before solving anything; arrays come per chunk
-        s.arrays(world)
-    n = world.n
-    size = chunk_size or max(1, _MAX_BLOCK // (n * n))
+    base = _baseline(world)
+    arrays = [s.arrays(world) for s in items]  # every shock validated before any solve
+    n, S = world.n, world.n_sectors
+    if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) < 1):
+        raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer.")
+    size = int(chunk_size) if chunk_size else max(1, _MAX_BLOCK // (S * n * n))
     out: list[Result] = []
     bar, advance = _progress(progress, len(items))
     try:
         for start in range(0, len(items), size):
-            chunk = [s.arrays(world) for s in items[start:start + size]]
+            names = [s.name for s in items[start:start + size]]
             part = replace(spec, theta=spec.theta[start:start + size])
-            sol = _solve_batch(base, chunk, part)
+            sol = _solve_batch(base, arrays[start:start + size], part, names)
             for k, s in enumerate(items[start:start + size]):
+                th = part.theta[k]
                 out.append(Result(scenario=s, world=world, base=base,
-                                  theta=float(part.theta[k, 0]),
+                                  theta=float(th[0]) if S == 1 else th.copy(),
                                   deficits="conditional" if spec.conditional else deficits,
-                                  w=sol.w[k], p_theta=sol.p_theta[k], spending=sol.spending[k],
+                                  w=sol.w[k], c_theta=sol.c_theta[k], p_theta=sol.p_theta[k],
+                                  absorption=sol.absorption[k], income=sol.income[k],
                                   iterations=int(sol.iterations[k]),
                                   max_residual=float(sol.residual[k])))
-            advance(len(chunk))
+            advance(len(names))
     finally:
         if bar is not None:
             bar.stop()
     return Results(out)
+
+
+def _baseline(world: World) -> Baseline:
+    """The baseline of ``world``, computed once per World object (it is immutable)."""
+    cache = world._views
+    if "baseline" not in cache:
+        cache["baseline"] = Baseline.of(world)
+    return cache["baseline"]
 
 
 def _progress(progress: bool | Callable[[int], None], total: int) -> tuple[Any, Callable]:
@@ -291,177 +382,389 @@ def _progress(progress: bool | Callable[[int], None], total: int) -> tuple[Any, 
 
 
 def _stack(base: Baseline, arrays: list[ShockArrays], theta: np.ndarray) -> _Coefficients:
-    """Coefficients a_ij = lambda_ij e^beta (dhat that)^-theta and the tariff terms, (b, N, N).
+    """a^s_ij = lambda^s_ij e^beta (dhat that)^-theta_s and the tariff terms, (b, S, N, N).
 
     Shocks touch few pairs, so the exponentials are taken only where something changed.
     """
     t_new = np.stack([a.tariffs for a in arrays])
     beta = np.stack([a.beta for a in arrays])
     log_dhat = np.stack([a.log_dhat for a in arrays])
-    t0 = np.broadcast_to(base.tariffs, t_new.shape)
+    t0 = np.broadcast_to(base.sector_tariffs, t_new.shape)
     changed = (beta != 0) | (log_dhat != 0) | (t_new != t0)
-    b, i, j = np.nonzero(changed)
-    log_that = np.log1p(t_new[b, i, j]) - np.log1p(t0[b, i, j])
+    b, s, i, j = np.nonzero(changed)
+    log_that = np.log1p(t_new[b, s, i, j]) - np.log1p(t0[b, s, i, j])
     with np.errstate(invalid="ignore"):  # -inf (embargo) stays -inf
-        log_a = beta[b, i, j] - theta[b, 0] * (log_dhat[b, i, j] + log_that)
-    a = np.repeat(base.shares[None], len(arrays), axis=0)
-    a[b, i, j] *= np.exp(log_a)
+        log_a = beta[b, s, i, j] - theta[b, s] * (log_dhat[b, s, i, j] + log_that)
+    a = np.repeat(base.sector_shares[None], len(arrays), axis=0)
+    a[b, s, i, j] *= np.exp(log_a)
     tau = t_new / (1.0 + t_new)
-    return _Coefficients(a, a * tau, a / (1.0 + t_new))
+    a_sale = a / (1.0 + t_new)
+    return _Coefficients(a, a * tau, a_sale, a_sale * a)
 
 
 def _by_importer(m: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """sum_i m_bij v_bi, (b, N): a batched vector-matrix product (BLAS)."""
-    return np.matmul(v[:, None, :], m)[:, 0, :]
+    """sum_i m_bsij v_bsi, (b, S, N): batched vector-matrix products (BLAS)."""
+    return np.matmul(v[..., None, :], m)[..., 0, :]
 
 
 def _by_exporter(m: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """sum_j m_bij v_bj, (b, N)."""
-    return np.matmul(m, v[:, :, None])[:, :, 0]
+    """sum_j m_bsij v_bsj, (b, S, N)."""
+    return np.matmul(m, v[..., :, None])[..., :, 0]
 
 
-def _solve_batch(base: Baseline, arrays: list[ShockArrays], spec: _Spec) -> _Solution:
-    c = _stack(base, arrays, spec.theta)
-    if not spec.conditional:
-        _check_isolation(base, c.a)
-    x, it, res = _solve_hat(c, base, spec)
-    if (res > spec.tol).any() or not np.isfinite(x).all():
-        b = int(np.argmax(np.where(np.isfinite(res), res, np.inf)))
-        *_, excess = _market(x[b:b + 1], c[b:b + 1], base, spec)
-        excess = np.abs(excess[0] - 1.0)
-        k = int(np.nanargmax(np.where(np.isfinite(excess), excess, np.inf)))
-        country = base.countries[k]
-        if not np.isfinite(res[b]):
-            raise ConvergenceError(
-                f"the solver left the region where an equilibrium exists (spending or sales "
-                f"of {country} fell to zero or below after {int(it[b])} iterations): the "
-                "shocks are too large for the trade imbalances held fixed; try "
-                "deficits='ratio' or smaller shocks.",
-                iterations=int(it[b]), max_residual=float(res[b]), country=country)
-        raise ConvergenceError(
-            f"no convergence after {int(it[b])} iterations (max excess demand {res[b]:.3g}, "
-            f"{country}); try damping=0.5 or a larger max_iter.",
-            iterations=int(it[b]), max_residual=float(res[b]), country=country)
-    w, _, p_theta, q, _ = _market(x, c, base, spec)
-    return _Solution(w, p_theta, q * p_theta, it, res)
+@dataclass
+class _State:
+    """Where the iteration stands: log w (b, N); with input-output links also the log
+    sector prices (b, S, N) and sector spending relative to the baseline (b, S, N)."""
+
+    x: np.ndarray
+    p: np.ndarray | None = None
+    e: np.ndarray | None = None
+
+    def flat(self) -> np.ndarray:
+        if self.p is None:
+            return self.x
+        b = self.x.shape[0]
+        return np.concatenate([self.x, self.p.reshape(b, -1), self.e.reshape(b, -1)], axis=1)
+
+    def unflat(self, z: np.ndarray) -> _State:
+        if self.p is None:
+            return _State(z)
+        n = self.x.shape[1]
+        k = self.p[0].size
+        return _State(z[:, :n], z[:, n:n + k].reshape(self.p.shape),
+                      z[:, n + k:].reshape(self.e.shape))
+
+    def where(self, keep: np.ndarray, other: _State) -> _State:
+        """Rows of self where ``keep`` (b,), else rows of ``other``."""
+        k2, k3 = keep[:, None], keep[:, None, None]
+        if self.p is None:
+            return _State(np.where(k2, self.x, other.x))
+        return _State(np.where(k2, self.x, other.x), np.where(k3, self.p, other.p),
+                      np.where(k3, self.e, other.e))
+
+    def take(self, rows: np.ndarray) -> _State:
+        if self.p is None:
+            return _State(self.x[rows])
+        return _State(self.x[rows], self.p[rows], self.e[rows])
 
 
-def _check_isolation(base: Baseline, a: np.ndarray) -> None:
-    """A country cut off from all trade cannot finance a deficit: no equilibrium exists."""
-    off = a.copy()
-    idx = np.arange(a.shape[1])
-    off[:, idx, idx] = 0.0
-    isolated = (off.sum(axis=2) == 0) & (off.sum(axis=1) == 0)       # (b, N)
-    imbalanced = np.abs(base.deficit) > 1e-9 * base.output
-    bad = isolated & imbalanced[None, :]
-    if bad.any():
-        k = int(np.argwhere(bad)[0][1])
-        raise ScenarioError(
-            f"{base.countries[k]} is cut off from all trade but has a trade deficit of "
-            f"{base.deficit[k]:.4g} in the baseline; an economy in autarky cannot run one, so "
-            "no equilibrium exists. Leave it at least one partner, or balance its trade first.")
+@dataclass
+class _Eval:
+    """Everything the equations give at a state (see :func:`_evaluate`)."""
+
+    w: np.ndarray          # (b, N)
+    c_theta: np.ndarray    # (b, S, N) chat^-theta
+    p_theta: np.ndarray    # (b, S, N) Phat^-theta
+    absorption: np.ndarray  # (b, S, N) X' used for sales
+    income: np.ndarray     # (b, N) I'
+    sales: np.ndarray      # (b, S, N) Y'^s_i, pre-tariff
+    ratio: np.ndarray      # (b, N) value-added sales over w VA (1 in equilibrium)
+    p_next: np.ndarray | None = None   # (b, S, N) log Phat implied by the state
+    e_next: np.ndarray | None = None   # (b, S, N) X'/X implied by the state
 
 
-def _market(x: np.ndarray, c: _Coefficients, base: Baseline, spec: _Spec
-            ) -> tuple[np.ndarray, ...]:
-    """Prices, spending and sales implied by log factory-gate prices ``x`` (b, N).
+def _deficits(w: np.ndarray, base: Baseline, spec: _Spec) -> np.ndarray:
+    """D'_n under the closure: additive in units of world value added, or a ratio to VA."""
+    VA, D = base.value_added, base.deficit
+    if spec.deficits == "additive":
+        return D[None, :] * ((w @ VA) / VA.sum())[:, None]
+    wva = w * VA  # D'_n / VA'_n = D_n / VA_n - c, with c keeping world deficits at zero
+    return D * w - wva * ((w @ D) / wva.sum(axis=1))[:, None]
 
-    Phat_j^-theta = sum_k a_kj w_k^-theta;
-    E'_j = (w_j Y_j + D'_j) / (1 - sum_i lambda'_ij t'_ij / (1 + t'_ij))  (E'_j = E_j when
-    conditional); sales_i = sum_j lambda'_ij E'_j / (1 + t'_ij).
-    Returns w, w^-theta, Phat^-theta, q = E' / Phat^-theta, and sales over their target
-    (w_i Y_i, or Y_i when conditional); each (b, N).
+
+def _evaluate(st: _State, c: _Coefficients, base: Baseline, spec: _Spec) -> _Eval:
+    """The equations of :mod:`middlepower.model` at a state.
+
+    log chat^s_n = gamma^s_n log w_n + sum_k io[s, k, n] log Phat^k_n;
+    Phat^s_j^-theta = sum_i a^s_ij chat^s_i^-theta;
+    without input-output links X'^s_n = alpha^s_n I'_n in closed form,
+    I'_n = (w_n VA_n + D'_n) / (1 - sum_s alpha^s_n rho^s_n), rho the tariff share of
+    spending; with them X' comes from the state and the map returns its update
+    X'^s_n = sum_u io[u, s, n] Y'^u_n + alpha^s_n I'_n, I'_n = w_n VA_n + D'_n + R'_n.
+    Sales Y'^s_i = sum_j lambda'^s_ij X'^s_j / (1 + t'^s_ij); ratio = sum_s gamma^s Y'^s
+    over w VA (sales over output, Y'/(w Y), in one sector).
     """
-    Y, D = base.output, base.deficit
-    w = np.exp(x)
-    wp = np.exp(-spec.theta * x)
-    p_theta = _by_importer(c.a, wp)
+    th = spec.theta[:, :, None]                       # (b, S, 1)
+    w = np.exp(st.x)
+    log_c = base.va_share * st.x[:, None, :]
+    if st.p is not None:
+        log_c = log_c + np.einsum("skn,bkn->bsn", base.io, st.p)
+    c_theta = np.exp(-th * log_c)
+    p_theta = _by_importer(c.a, c_theta)
     if spec.conditional:
-        q = base.spending[None, :] / p_theta
+        absorption = np.broadcast_to(base.absorption, p_theta.shape)
+        income = np.broadcast_to(base.income, w.shape)
     else:
-        revenue_share = _by_importer(c.a_tau, wp) / p_theta
-        if spec.deficits == "additive":
-            d_new = D[None, :] * ((w @ Y) / Y.sum())[:, None]
-        else:  # D'_j / Y'_j = D_j / Y_j - c, with c keeping world deficits summing to zero
-            wy = w * Y
-            d_new = D * w - wy * ((w @ D) / wy.sum(axis=1))[:, None]
-        q = (w * Y + d_new) / (1.0 - revenue_share) / p_theta
-    sales = wp * _by_exporter(c.a_sale, q)
-    target = Y[None, :] if spec.conditional else w * Y
-    return w, wp, p_theta, q, sales / target
+        rho = _by_importer(c.a_tau, c_theta) / p_theta
+        d_new = _deficits(w, base, spec)
+        if st.p is None:
+            income = (w * base.value_added + d_new) / (1.0 - (base.alpha * rho).sum(axis=1))
+            absorption = base.alpha * income[:, None, :]
+        else:
+            absorption = st.e * _scale(base)
+            income = w * base.value_added + d_new + (rho * absorption).sum(axis=1)
+    sales = c_theta * _by_exporter(c.a_sale, absorption / p_theta)
+    if spec.conditional:
+        ratio = sales[:, 0, :] / base.value_added
+    else:
+        ratio = (base.va_share * sales).sum(axis=1) / (w * base.value_added)
+    out = _Eval(w, c_theta, p_theta, absorption, income, sales, ratio)
+    if st.p is not None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out.p_next = np.log(p_theta) / -th
+        x_next = np.einsum("usn,bun->bsn", base.io, sales) + base.alpha * income[:, None, :]
+        out.e_next = x_next / _scale(base)
+    return out
 
 
-def _normalise(z: np.ndarray, c: _Coefficients, base: Baseline, spec: _Spec) -> np.ndarray:
-    """Impose the numeraire on log prices z (b, N)."""
+def _scale(base: Baseline) -> np.ndarray:
+    """Sector absorption used to express spending relative to the baseline (1 where 0)."""
+    return np.where(base.absorption > 0, base.absorption, 1.0)
+
+
+def _step(ev: _Eval, c: _Coefficients, base: Baseline, spec: _Spec) -> np.ndarray:
+    """Jacobi-Newton step on log w: log(ratio) / (1 + sum_s omega^s theta_s gamma^s (1 - s^s)).
+
+    s^s_i = sum_j (sales^s_ij / sales^s_i) lambda'^s_ij, how much of i's market moves with
+    its own price; omega^s_i the sector's part of i's value-added sales. In one sector:
+    log(ratio) / (1 + theta (1 - s)).
+    """
+    q = ev.absorption / ev.p_theta
+    with np.errstate(invalid="ignore", divide="ignore"):
+        own = ev.c_theta * _by_exporter(c.a_pair, q / ev.p_theta) \
+            / _by_exporter(c.a_sale, q)
+        own = np.where(np.isfinite(own), own, 1.0)
+        va_sales = base.va_share * ev.sales
+        omega = va_sales / va_sales.sum(axis=1, keepdims=True)
+        slope = (omega * spec.theta[:, :, None] * base.va_share * (1.0 - own)).sum(axis=1)
+        return np.log(ev.ratio) / (1.0 + slope)
+
+
+def _normalise(st: _State, c: _Coefficients, base: Baseline, spec: _Spec) -> _State:
+    """Impose the numeraire: shift every price (and spending, homogeneous of degree one)."""
+    x = st.x
     if spec.ref is None:
-        return z - np.log((np.exp(z) @ base.output) / base.output.sum())[:, None]
-    if spec.ref_price:  # Phat_ref = (sum_k a_k,ref w_k^-theta)^(-1/theta) = 1
-        p = np.einsum("bk,bk->b", c.a[:, :, spec.ref], np.exp(-spec.theta * z))
-        return z - np.log(p)[:, None] / -spec.theta
-    return z - z[:, spec.ref:spec.ref + 1]
+        shift = np.log((np.exp(x) @ base.value_added) / base.value_added.sum())
+    elif spec.ref_price:  # prod_s Phat^s_ref^alpha^s_ref = 1
+        r = spec.ref
+        if st.p is not None:
+            shift = st.p[:, :, r] @ base.alpha[:, r]
+        else:
+            th = spec.theta                                           # (b, S)
+            z = np.exp(-th[:, :, None] * base.va_share[None, :, :] * x[:, None, :])
+            pt = np.einsum("bsk,bsk->bs", c.a[:, :, :, r], z)
+            shift = (np.log(pt) / -th) @ base.alpha[:, r]
+    else:
+        shift = x[:, spec.ref]
+    if st.p is None:
+        return _State(x - shift[:, None])
+    return _State(x - shift[:, None], st.p - shift[:, None, None],
+                  st.e * np.exp(-shift)[:, None, None])
+
+
+def _map(st: _State, c: _Coefficients, base: Baseline, spec: _Spec
+         ) -> tuple[_State, np.ndarray, _Eval]:
+    """One sweep G of the fixed point, and each scenario's residual (b,).
+
+    The residual is the largest relative excess demand, max_i |ratio_i - 1|; with
+    input-output links also the largest change of a log sector price or of relative
+    sector spending over the sweep.
+    """
+    ev = _evaluate(st, c, base, spec)
+    res = np.max(np.abs(ev.ratio - 1.0), axis=1)
+    x_new = st.x + spec.damping * _step(ev, c, base, spec)
+    if st.p is None:
+        nxt = _State(x_new)
+    else:
+        nxt = _State(x_new, ev.p_next, ev.e_next)
+        with np.errstate(invalid="ignore"):
+            dp = np.max(np.abs(ev.p_next - st.p), axis=(1, 2))
+            de = np.max(np.abs(ev.e_next - st.e), axis=(1, 2))
+        res = np.maximum(res, np.maximum(dp, de))
+    res = np.where(np.isfinite(res), res, np.inf)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return _normalise(nxt, c, base, spec), res, ev
 
 
 def _solve_hat(c: _Coefficients, base: Baseline, spec: _Spec, memory: int = 5
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Jacobi-Newton iteration on x = log w with Anderson acceleration; trusts its inputs.
+               ) -> tuple[_State, np.ndarray, np.ndarray, np.ndarray]:
+    """Jacobi-Newton iteration with Anderson acceleration; trusts its inputs.
 
-    Base map: G(x) = x + damping * f / (1 + theta (1 - s)), with f_i the log of sales over
-    their target and s_i = sum_j (sales_ij / sales_i) lambda'_ij (how much of i's market
-    moves with its own price), then the numeraire imposed. Anderson acceleration (Walker &
-    Ni 2011) mixes the last ``memory`` steps by least squares on their residuals; a step
-    that fails (non-finite) falls back to G and clears the memory. Each scenario freezes
-    once its largest relative excess demand is below ``tol``.
-    Returns x = log w (b, N), iterations (b,), residual (b,).
+    The base map G (:func:`_map`) moves log w by a Jacobi-Newton step and, with
+    input-output links, sweeps sector prices and spending once. Anderson acceleration
+    (Walker & Ni 2011) mixes the last ``memory`` steps by least squares on their
+    residuals; a step that fails (non-finite) falls back to G and clears the memory.
+    Scenarios leave the batch as they converge (so a batch never costs more per scenario
+    than one-by-one solves); one whose prices run away (|log w| > 30, or non-finite) stops
+    at once and is reported as diverged.
+    Returns the final state, iterations (b,), residual (b,) and a diverged flag (b,).
     """
-    b, n = c.a.shape[0], c.a.shape[1]
-    theta = spec.theta
-    x = _normalise(np.zeros((b, n)), c, base, spec)
-    done = np.zeros(b, dtype=bool)
+    b, n = c.a.shape[0], c.a.shape[2]
+    S = c.a.shape[1]
+    if base.has_io:
+        memory = max(memory, 8)
+        st = _State(np.zeros((b, n)), np.zeros((b, S, n)),
+                    np.where(base.absorption > 0, 1.0, 0.0) * np.ones((b, 1, 1)))
+    else:
+        st = _State(np.zeros((b, n)))
+    st = _normalise(st, c, base, spec)
+    final = st
     iters = np.zeros(b, dtype=np.int64)
     residual = np.full(b, np.inf)
-    a_pair = c.a_sale * c.a                                    # for the market-share term
-    dxs: list[np.ndarray] = []
+    diverged = np.zeros(b, dtype=bool)
+    active = np.arange(b)                       # rows of the full batch still iterating
+    ca = c
+    dzs: list[np.ndarray] = []
     dfs: list[np.ndarray] = []
-    x_prev = f_prev = None
+    z_prev = f_prev = None
     for it in range(spec.max_iter + 1):
-        _, wp, p_theta, q, ratio = _market(x, c, base, spec)
-        res = np.max(np.abs(ratio - 1.0), axis=1)
-        res = np.where(np.isfinite(res), res, np.inf)
-        newly = ~done & (res <= spec.tol)
-        residual = np.where(done, residual, res)
-        iters = np.where(done, iters, it)
-        done |= newly
-        if done.all() or it == spec.max_iter:
-            break
-        # s_i = sum_j sales_ij lambda'_ij / sales_i; the w_i^-theta of sales_ij cancels
-        share = wp * _by_exporter(a_pair, q / p_theta) / _by_exporter(c.a_sale, q)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            step = np.log(ratio) / (1.0 + theta * (1.0 - share))
-        g = _normalise(x + spec.damping * step, c, base, spec)
-        f = g - x                                              # fixed-point residual
-        if x_prev is not None and memory > 0:
-            dxs.append(x - x_prev)
+        g, res, _ = _map(st, ca, base, spec)
+        runaway = ~np.isfinite(res) | (np.abs(st.x).max(axis=1) > _RUNAWAY)
+        stop = (res <= spec.tol) | runaway | (it == spec.max_iter)
+        if stop.any():
+            rows = active[stop]
+            final = _scatter(final, rows, st.take(stop))
+            residual[rows] = res[stop]
+            iters[rows] = it
+            diverged[rows] = runaway[stop] & (res[stop] > spec.tol)
+            keep = ~stop
+            if not keep.any():
+                break
+            active, st, g, ca = active[keep], st.take(keep), g.take(keep), ca[keep]
+            spec = replace(spec, theta=spec.theta[keep])
+            if z_prev is not None:
+                z_prev, f_prev = z_prev[keep], f_prev[keep]
+            dzs = [d[keep] for d in dzs]
+            dfs = [d[keep] for d in dfs]
+        z, zg = st.flat(), g.flat()
+        f = zg - z
+        if z_prev is not None and memory > 0:
+            dzs.append(z - z_prev)
             dfs.append(f - f_prev)
-            if len(dxs) > memory:
-                dxs.pop(0)
+            if len(dzs) > memory:
+                dzs.pop(0)
                 dfs.pop(0)
-        x_prev, f_prev = x, f
-        x_new = g
+        z_prev, f_prev = z, f
+        z_new = zg
         if dfs:
-            F = np.stack(dfs, axis=-1)                         # (b, N, m)
-            X = np.stack(dxs, axis=-1)
+            F = np.stack(dfs, axis=-1)                         # (b, K, m)
+            Z = np.stack(dzs, axis=-1)
             gram = np.einsum("bnk,bnl->bkl", F, F)
             eye = np.eye(F.shape[-1])[None]
             scale = np.trace(gram, axis1=1, axis2=2)[:, None, None] + 1e-300
             with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
                 gamma = np.linalg.solve(gram + 1e-12 * scale * eye,
                                         np.einsum("bnk,bn->bk", F, f)[..., None])[..., 0]
-                accelerated = _normalise(x + f - np.einsum("bnk,bk->bn", X + F, gamma),
-                                         c, base, spec)
-            ok = np.isfinite(accelerated).all(axis=1)
-            x_new = np.where(ok[:, None], accelerated, g)
+                acc = _normalise(st.unflat(z + f - np.einsum("bnk,bk->bn", Z + F, gamma)),
+                                 ca, base, spec).flat()
+            ok = np.isfinite(acc).all(axis=1)
+            z_new = np.where(ok[:, None], acc, zg)
             if not ok.all():
-                dxs.clear()
+                dzs.clear()
                 dfs.clear()
-        x = np.where(done[:, None], x, x_new)
-    return x, iters, residual
+        st = st.unflat(z_new)
+    return final, iters, residual, diverged
+
+
+def _scatter(full: _State, rows: np.ndarray, part: _State) -> _State:
+    """A copy of ``full`` with ``rows`` replaced by ``part``."""
+    x = full.x.copy()
+    x[rows] = part.x
+    if full.p is None:
+        return _State(x)
+    p, e = full.p.copy(), full.e.copy()
+    p[rows] = part.p
+    e[rows] = part.e
+    return _State(x, p, e)
+
+
+def _solve_batch(base: Baseline, arrays: list[ShockArrays], spec: _Spec,
+                 names: list[str]) -> _Solution:
+    c = _stack(base, arrays, spec.theta)
+    if not spec.conditional:
+        _check_isolation(base, c.a, names)
+    st, it, res, diverged = _solve_hat(c, base, spec)
+    if diverged.any() or (res > spec.tol).any():
+        _raise_unconverged(st, c, base, spec, names, it, res, diverged)
+    ev = _evaluate(st, c, base, spec)
+    _check_admissible(ev, base, spec, names, it, res)
+    return _Solution(ev.w, ev.c_theta, ev.p_theta, np.array(ev.absorption),
+                     np.array(ev.income), it, res)
+
+
+def _raise_unconverged(st: _State, c: _Coefficients, base: Baseline, spec: _Spec,
+                       names: list[str], it: np.ndarray, res: np.ndarray,
+                       diverged: np.ndarray) -> None:
+    b = int(np.flatnonzero(diverged)[0]) if diverged.any() else int(np.argmax(res))
+    x = st.x[b]
+    if diverged[b]:
+        k = int(np.argmax(np.where(np.isfinite(x), np.abs(x), np.inf)))
+        country = base.countries[k]
+        raise ConvergenceError(
+            f"scenario {names[b]!r}: the solver ran away after {int(it[b])} iterations (the "
+            f"price of {country} moved by a factor of {np.exp(min(abs(x[k]), 700)):.3g}): no "
+            "equilibrium near the baseline. Large shocks with trade imbalances held fixed "
+            "often cause this; try deficits='ratio', smaller shocks, or damping=0.5.",
+            iterations=int(it[b]), max_residual=float(res[b]), country=country)
+    ev = _evaluate(st.take(np.array([b])), c[b:b + 1], base, spec)
+    excess = np.abs(ev.ratio[0] - 1.0)
+    k = int(np.nanargmax(np.where(np.isfinite(excess), excess, np.inf)))
+    country = base.countries[k]
+    raise ConvergenceError(
+        f"scenario {names[b]!r}: no convergence after {int(it[b])} iterations (max excess "
+        f"demand {res[b]:.3g}, {country}); try damping=0.5 or a larger max_iter.",
+        iterations=int(it[b]), max_residual=float(res[b]), country=country)
+
+
+def _check_admissible(ev: _Eval, base: Baseline, spec: _Spec, names: list[str],
+                      it: np.ndarray, res: np.ndarray) -> None:
+    """Every equilibrium returned is an economy: positive, finite prices and spending,
+    non-negative flows, markets that clear and world trade that adds up."""
+    scale = base.income.sum()
+    checks = [
+        ("factory-gate price", ev.w, lambda v: np.isfinite(v) & (v > 0)),
+        ("sector price index", np.moveaxis(ev.p_theta, 1, 2).min(axis=2),
+         lambda v: np.isfinite(v) & (v > 0)),
+        ("final spending (income)", ev.income, lambda v: np.isfinite(v) & (v > 0)),
+        ("sector spending", np.moveaxis(ev.absorption, 1, 2).min(axis=2),
+         lambda v: np.isfinite(v) & (v >= -1e-12 * scale)),
+        ("sales", np.moveaxis(ev.sales, 1, 2).min(axis=2),
+         lambda v: np.isfinite(v) & (v >= -1e-12 * scale)),
+    ]
+    for quantity, values, ok in checks:
+        with np.errstate(invalid="ignore"):
+            bad = ~ok(values)
+        if bad.any():
+            b, k = np.argwhere(bad)[0]
+            raise InadmissibleEquilibriumError(
+                f"scenario {names[b]!r}: the fixed point is not an economy: {quantity} of "
+                f"{base.countries[k]} is {values[b, k]:.4g}. Most often a trade deficit larger "
+                "than the country's income after a large shock; try deficits='ratio' or a "
+                "smaller shock.", quantity=quantity, scenario=names[b],
+                country=base.countries[k], iterations=int(it[b]),
+                max_residual=float(res[b]))
+    gap = np.abs(ev.ratio - 1.0).max(axis=1)
+    if (gap > max(10 * spec.tol, 1e-8)).any():
+        b = int(np.argmax(gap))
+        raise InadmissibleEquilibriumError(
+            f"scenario {names[b]!r}: markets do not clear at the solution (excess demand "
+            f"{gap[b]:.3g}).", quantity="market clearing", scenario=names[b],
+            iterations=int(it[b]), max_residual=float(res[b]))
+
+
+def _check_isolation(base: Baseline, a: np.ndarray, names: list[str]) -> None:
+    """A country cut off from all trade cannot finance a deficit: no equilibrium exists."""
+    off = a.sum(axis=1)                                          # (b, N, N) over sectors
+    idx = np.arange(a.shape[2])
+    off[:, idx, idx] = 0.0
+    isolated = (off.sum(axis=2) == 0) & (off.sum(axis=1) == 0)   # (b, N)
+    imbalanced = np.abs(base.deficit) > 1e-9 * base.output
+    bad = isolated & imbalanced[None, :]
+    if bad.any():
+        b, k = np.argwhere(bad)[0]
+        raise ScenarioError(
+            f"scenario {names[b]!r}: {base.countries[k]} is cut off from all trade but has a "
+            f"trade deficit of {base.deficit[k]:.4g} in the baseline; an economy in autarky "
+            "cannot run one, so no equilibrium exists. Leave it at least one partner, or "
+            "balance its trade first.")

@@ -12,9 +12,11 @@ against the world a scenario is solved on.
 ``trade_cost``          iceberg cost from ``from`` to ``to`` changes by ``change``
 ======================  ==========================================================
 
-All shocks are applied, in order, to three (N, N) arrays (exporter rows, importer
-columns): the new tariffs t', the partial effects beta (log of the change in flows at
-constant prices, ``dhat^-theta = exp(beta)``), and log iceberg-cost changes log(dhat).
+All shocks are applied, in order, to three (S, N, N) arrays (sector, exporter, importer;
+S = 1 for a one-sector world): the new tariffs t', the partial effects beta (log of the
+change in flows at constant prices, ``dhat^-theta = exp(beta)``), and log iceberg-cost
+changes log(dhat). ``tariff`` and ``trade_cost`` take ``sectors=`` (codes, names or
+aliases such as ``steel``; every sector when omitted); the others hit every sector.
 """
 
 from __future__ import annotations
@@ -58,8 +60,15 @@ __all__ = [
 #: A country code, a group name, or a list of them.
 Countries = str | list[str]
 
-#: Largest tariff accepted (1000%); above it a typo (25 for 0.25) is far more likely.
-MAX_TARIFF = 10.0
+#: Largest tariff accepted without ``allow_extreme=True`` (500%): above it a typo (25 for
+#: 0.25) is far more likely, and the model's constant elasticities are far from the data.
+MAX_TARIFF = 5.0
+
+#: Hard ceiling even with ``allow_extreme`` (10,000%): use an embargo to stop trade.
+MAX_EXTREME_TARIFF = 100.0
+
+#: Largest agreement effect |beta| accepted: e^5 is a 148-fold change in trade.
+MAX_EFFECT = 5.0
 
 
 def _at(where: str, field: str) -> str:
@@ -85,9 +94,24 @@ def _check_codes(v: Countries) -> Countries:
     return v
 
 
+def _number(v: Any, what: str) -> Any:
+    """Refuse booleans where a number is meant (pydantic would read True as 1)."""
+    if isinstance(v, bool):
+        raise ValueError(f"{what} must be a number, not {v!r}")
+    return v
+
+
+def _split_sectors(v: Any) -> Any:
+    """``"steel, autos"`` -> ``["steel", "autos"]`` (the CLI's and YAML's short form)."""
+    if isinstance(v, str):
+        return [s.strip() for s in v.split(",") if s.strip()]
+    return v
+
+
 @dataclass
 class ShockArrays:
-    """The (N, N) arrays a list of shocks produces for one world (exporter, importer)."""
+    """The (S, N, N) arrays a list of shocks produces for one world (sector, exporter,
+    importer)."""
 
     tariffs: np.ndarray
     beta: np.ndarray
@@ -95,8 +119,8 @@ class ShockArrays:
 
     @classmethod
     def baseline(cls, world: World) -> ShockArrays:
-        n = world.n
-        return cls(np.array(world.tariffs), np.zeros((n, n)), np.zeros((n, n)))
+        shape = world.sector_flows.shape
+        return cls(np.array(world.sector_tariffs), np.zeros(shape), np.zeros(shape))
 
 
 class _Shock(BaseModel):
@@ -115,7 +139,17 @@ class _Shock(BaseModel):
                       dtype=np.intp)
         ii, jj = np.meshgrid(ex, im, indexing="ij")
         keep = ii != jj
+        if not keep.any():
+            who = ", ".join(world.countries[k] for k in ex)
+            raise ScenarioError(
+                f"{_prefix(where)}{self.type} has the same economies on both sides ({who}): a "
+                "country cannot tax, embargo or trade with itself; name different economies.")
         return ii[keep], jj[keep]
+
+    def _sector_index(self, world: World, sectors: list[str] | None, where: str
+                      ) -> np.ndarray:
+        return np.array(world.resolve_sectors(sectors, _at(where, f"{self.type}.sectors")),
+                        dtype=np.intp)
 
 
 class Tariff(_Shock):
@@ -129,19 +163,39 @@ class Tariff(_Shock):
     by: Countries
     on: Countries
     add: bool = False  # before rate, so that rate's check can see it
+    allow_extreme: bool = False
     rate: float
     sectors: list[str] | None = None
+    exempt: float = 0.0
 
     _codes = field_validator("by", "on")(_check_codes)
+
+    @field_validator("rate", "exempt", mode="before")
+    @classmethod
+    def _not_bool(cls, v: Any, info: ValidationInfo) -> Any:
+        return _number(v, info.field_name or "value")
+
+    _sector_list = field_validator("sectors", mode="before")(_split_sectors)
+
+    @field_validator("exempt")
+    @classmethod
+    def _exempt(cls, v: float) -> float:
+        if not np.isfinite(v) or not 0 <= v < 1:
+            raise ValueError(f"exempt is the share of the flow entering duty-free, in [0, 1); "
+                             f"got {v}")
+        return v
 
     @field_validator("rate")
     @classmethod
     def _rate(cls, v: float, info: ValidationInfo) -> float:
         if not np.isfinite(v):
             raise ValueError(f"rate must be a finite number; got {v}")
-        if v > MAX_TARIFF:
+        ceiling = MAX_EXTREME_TARIFF if info.data.get("allow_extreme") else MAX_TARIFF
+        if v > ceiling:
+            extra = "" if info.data.get("allow_extreme") else \
+                " If you really mean it, set allow_extreme=True (YAML: allow_extreme: true)."
             raise ValueError(f"rate {v:g} means {v * 100:g}%; rates are fractions (0.25 = 25%). "
-                             f"Did you mean {v / 100:g}? Use an embargo to stop trade.")
+                             f"Did you mean {v / 100:g}? Use an embargo to stop trade.{extra}")
         add = info.data.get("add", False)
         if not add and v < 0:
             raise ValueError(f"rate {v:g} is negative: a tariff cannot be below 0% "
@@ -152,22 +206,36 @@ class Tariff(_Shock):
 
     @model_validator(mode="after")
     def _sectors(self) -> Tariff:
-        if self.sectors:
-            raise ValueError("sector-specific tariffs need the multi-sector model, which this "
-                             "version does not have yet; drop 'sectors' to tax all goods")
+        if self.sectors is not None and not self.sectors:
+            raise ValueError("sectors is empty; omit it to tax every sector")
         return self
+
+    @property
+    def applied_rate(self) -> float:
+        """The rate charged on average: ``rate * (1 - exempt)``.
+
+        ``exempt`` is the share of the flow that enters duty-free (e.g. goods that qualify
+        under USMCA rules of origin). Charging the average rate on the whole flow is a
+        first-order approximation: it ignores that exempt and taxed goods face different
+        prices, so it understates the shift of trade into the exempt part.
+        """
+        return self.rate * (1.0 - self.exempt)
 
     def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
         i, j = self._pairs(world, self.on, self.by, where, "on", "by")
-        new = arrays.tariffs[i, j] + self.rate if self.add else np.full(len(i), self.rate)
+        s = self._sector_index(world, self.sectors, where)
+        ss, ii = np.meshgrid(s, i, indexing="ij")
+        jj = np.broadcast_to(j, ss.shape)
+        rate = self.applied_rate
+        new = arrays.tariffs[ss, ii, jj] + rate if self.add else np.full(ss.shape, rate)
         if (new < 0).any():
-            k = int(np.argmin(new))
+            k = np.unravel_index(int(np.argmin(new)), new.shape)
             raise ScenarioError(
-                f"{_prefix(where)}tariff by {world.countries[j[k]]} on {world.countries[i[k]]} "
-                f"would be {new[k]:.4g} < 0 after adding {self.rate:g} to "
-                f"{arrays.tariffs[i[k], j[k]]:.4g}."
+                f"{_prefix(where)}tariff by {world.countries[jj[k]]} on "
+                f"{world.countries[ii[k]]} would be {new[k]:.4g} < 0 after adding {rate:g} "
+                f"to {arrays.tariffs[ss[k], ii[k], jj[k]]:.4g}."
             )
-        arrays.tariffs[i, j] = new
+        arrays.tariffs[ss, ii, jj] = new
 
 
 class PairEffect(BaseModel):
@@ -222,11 +290,12 @@ class PartialEffect(_Shock):
             i = np.fromiter((codes[r.exporter][0] for r in self.table), dtype=np.intp)
             j = np.fromiter((codes[r.importer][0] for r in self.table), dtype=np.intp)
             beta = np.fromiter((r.beta for r in self.table), dtype=np.float64)
-            np.add.at(arrays.beta, (i, j), beta)
+            for s in range(arrays.beta.shape[0]):
+                np.add.at(arrays.beta[s], (i, j), beta)
             return
         for row in self.table:
             ii, jj = np.meshgrid(codes[row.exporter], codes[row.importer], indexing="ij")
-            arrays.beta[ii, jj] += row.beta
+            arrays.beta[:, ii, jj] += row.beta
 
     def frame(self) -> pd.DataFrame:
         """The table as a DataFrame (exporter, importer, beta)."""
@@ -254,8 +323,11 @@ class Agreement(_Shock):
         if (self.form is None) == (self.end is None):
             raise ValueError("give exactly one of 'form' or 'end' (the members, or a group)")
         _check_codes(self.form if self.form is not None else self.end)
-        if self.effect is not None and not np.isfinite(self.effect):
-            raise ValueError(f"effect must be finite; got {self.effect}")
+        if self.effect is not None:
+            _number(self.effect, "effect")
+            if not np.isfinite(self.effect) or abs(self.effect) > MAX_EFFECT:
+                raise ValueError(f"effect is the log change of trade (0.5 = +65%), finite and "
+                                 f"at most {MAX_EFFECT:g} in size; got {self.effect}")
         return self
 
     @property
@@ -279,7 +351,7 @@ class Agreement(_Shock):
             raise ScenarioError(f"{_prefix(where)}agreement.{field} needs at least two economies "
                                 f"of this world; got {[world.countries[k] for k in idx]}.")
         i, j = self._pairs(world, self.members, self.members, where, field, field)
-        arrays.beta[i, j] += self.beta()
+        arrays.beta[:, i, j] += self.beta()
 
 
 class Embargo(_Shock):
@@ -299,7 +371,7 @@ class Embargo(_Shock):
         a, b = self.between
         for x, y in ((a, b), (b, a)):
             i, j = self._pairs(world, x, y, where, "between", "between")
-            arrays.beta[i, j] = -np.inf
+            arrays.beta[:, i, j] = -np.inf
 
 
 class TradeCost(_Shock):
@@ -310,8 +382,15 @@ class TradeCost(_Shock):
     to: Countries
     change: float
     both_ways: bool = False
+    sectors: list[str] | None = None
 
     _codes = field_validator("from_", "to")(_check_codes)
+    _sector_list = field_validator("sectors", mode="before")(_split_sectors)
+
+    @field_validator("change", mode="before")
+    @classmethod
+    def _not_bool(cls, v: Any) -> Any:
+        return _number(v, "change")
 
     @field_validator("change")
     @classmethod
@@ -322,9 +401,11 @@ class TradeCost(_Shock):
 
     def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
         sides = [(self.from_, self.to)] + ([(self.to, self.from_)] if self.both_ways else [])
+        s = self._sector_index(world, self.sectors, where)
         for x, y in sides:
             i, j = self._pairs(world, x, y, where, "from", "to")
-            arrays.log_dhat[i, j] += np.log1p(self.change)
+            ss, ii = np.meshgrid(s, i, indexing="ij")
+            arrays.log_dhat[ss, ii, np.broadcast_to(j, ss.shape)] += np.log1p(self.change)
 
 
 #: Any shock; YAML and JSON pick the class by its ``type``.
@@ -333,8 +414,25 @@ Shock = Annotated[Tariff | PartialEffect | Agreement | Embargo | TradeCost,
 
 
 # ----------------------------------------------------------------- the functional API
-def tariff(by: Countries, on: Countries, rate: float, *, add: bool = False) -> Tariff:
+def tariff(by: Countries, on: Countries, rate: float, *, add: bool = False,
+           sectors: str | list[str] | None = None, exempt: float = 0.0,
+           allow_extreme: bool = False) -> Tariff:
     """Importer(s) ``by`` tax goods from ``on`` at ``rate`` (0.25 = 25%).
+
+    Parameters
+    ----------
+    by, on : str or list of str
+        Importers setting the tariff and exporters it hits (codes or groups).
+    rate : float
+        Ad valorem rate; replaces the baseline tariff, or adds to it with ``add=True``.
+    sectors : str or list of str, optional
+        Sector codes, names or aliases (``"steel"``, ``"autos"``); every sector when
+        omitted. Needs a multi-sector world for anything but ``"all"``.
+    exempt : float, default 0
+        Share of the flow that enters duty-free (USMCA-qualifying goods, say): the rate
+        applied is ``rate * (1 - exempt)``.
+    allow_extreme : bool, default False
+        Accept rates above 500% (up to 10,000%).
 
     Examples
     --------
@@ -342,7 +440,8 @@ def tariff(by: Countries, on: Countries, rate: float, *, add: bool = False) -> T
     >>> mp.tariff(by="USA", on="CAN", rate=0.25).rate
     0.25
     """
-    return _build(Tariff, by=by, on=on, rate=rate, add=add)
+    return _build(Tariff, by=by, on=on, rate=rate, add=add, sectors=sectors, exempt=exempt,
+                  allow_extreme=allow_extreme)
 
 
 def partial_effect(table: Any) -> PartialEffect:
@@ -366,10 +465,11 @@ def embargo(a: Countries, b: Countries) -> Embargo:
 
 
 def trade_cost(from_: Countries, to: Countries, change: float, *,
-               both_ways: bool = False) -> TradeCost:
-    """Iceberg trade costs from ``from_`` to ``to`` rise by ``change`` (0.1 = +10%)."""
+               both_ways: bool = False, sectors: str | list[str] | None = None) -> TradeCost:
+    """Iceberg trade costs from ``from_`` to ``to`` rise by ``change`` (0.1 = +10%),
+    in ``sectors`` (codes, names or aliases; every sector when omitted)."""
     return _build(TradeCost, **{"from": from_, "to": to, "change": change,
-                                "both_ways": both_ways})
+                                "both_ways": both_ways, "sectors": sectors})
 
 
 def _build(cls: type[BaseModel], **kw: Any) -> Any:
