@@ -10,7 +10,7 @@ revenue), estimated on real data, with analyses of coercion and coalitions.
 True
 """
 
-from . import coalition, coercion, data, errors, estimate, model, report
+from . import coalition, coercion, data, errors, estimate, game, model, policy, report
 from .data import World, datasets, groups, load
 from .model import Result, Results, solve, solve_many
 from .report import brief
@@ -22,6 +22,7 @@ from .scenario import (
     tariff,
     trade_cost,
 )
+from .suggest import suggest
 from .uncertainty import Bands, uncertainty
 
 __version__ = "0.1.0"
@@ -42,13 +43,16 @@ __all__ = [
     "embargo",
     "errors",
     "estimate",
+    "game",
     "groups",
     "load",
     "model",
     "partial_effect",
+    "policy",
     "report",
     "solve",
     "solve_many",
+    "suggest",
     "tariff",
     "trade_cost",
     "uncertainty",

@@ -1,47 +1,177 @@
 """The ``middlepower`` command: parse, call the Python API, print with rich. No model logic.
 
-Exit codes: 0 ok; 2 bad input (a message, no traceback); 1 a solver that did not converge.
+Exit codes:
+
+* 0 - done;
+* 1 - the model could not give an answer (no convergence, inadmissible equilibrium);
+* 2 - bad input: a one-line message naming the argument or file, no traceback;
+* 3 - an internal error (a bug): a short message saying how to report it; the traceback
+  only with ``--debug``;
+* 130 - interrupted (Ctrl-C); no output file is left half-written.
+
+User text (scenario and variant names, country codes from a data file) is printed as
+plain text: the consoles do not interpret Rich markup or emoji codes.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import re
 import sys
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import errors
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Measure economic coercion in world trade and design coalition "
                        "responses (structural gravity, exact hat algebra).")
-console = Console()
-err = Console(stderr=True, soft_wrap=True)
+console = Console(markup=False, emoji=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
+
+#: Where to report internal errors.
+ISSUES_URL = "the middlepower issue tracker"
+#: Most draws for --bands: each draw solves every variant again.
+MAX_BANDS = 10_000
+_state: dict[str, Any] = {"debug": bool(os.environ.get("MIDDLEPOWER_DEBUG"))}
+
+
+@app.callback()
+def _root(debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the full traceback of an internal error.")] = False) -> None:
+    """Measure economic coercion in world trade and design coalition responses."""
+    if debug:
+        _state["debug"] = True
 
 Data = Annotated[str, typer.Option("--data", "-d", help="Dataset name or path to a long table.")]
+Theta = Annotated[float | None, typer.Option(
+    help="Trade elasticity (default: the dataset's sectoral elasticities, else 5).")]
+Sectors = Annotated[str | None, typer.Option(
+    help="Comma-separated sectors the tariffs hit (codes or aliases: steel,autos); "
+         "multi-sector data only; default: all goods.")]
 
 
-def _fail(exc: Exception, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+def _say(label: str, message: str, style: str = "bold red") -> None:
+    err.print(Text.assemble((label, style), " ", str(message)))
+
+
+def _fail(exc: BaseException | str, code: int = 2) -> None:
+    _say("error:", str(exc))
     raise typer.Exit(code)
 
 
-def _guard(fn):
-    import functools
+def _os_message(exc: OSError) -> str:
+    name = f" {str(exc.filename)!r}" if exc.filename else ""
+    return f"{exc.strerror or type(exc).__name__}:{name}." if exc.strerror else str(exc)
+
+
+def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn every failure of a command into one line and an exit code (see the module)."""
 
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _state["written"] = []
+        _state["pending"] = []
         try:
             return fn(*args, **kwargs)
-        except errors.ConvergenceError as exc:
+        except (typer.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+            raise
+        except errors.ConvergenceError as exc:  # also InadmissibleEquilibriumError
             _fail(exc, 1)
-        except (errors.MiddlepowerError, FileNotFoundError) as exc:
+        except errors.MiddlepowerError as exc:
             _fail(exc, 2)
+        except OSError as exc:  # a file the user pointed at: missing, a directory, no access
+            _fail(_os_message(exc), 2)
+        except KeyboardInterrupt:
+            _say("interrupted:", _unwritten_note())
+            raise typer.Exit(130) from None
+        except MemoryError:
+            _fail("out of memory; try fewer --bands draws, fewer countries or a smaller "
+                  "dataset.", 1)
+        except Exception as exc:
+            if _state["debug"]:
+                traceback.print_exc()
+            _say("internal error:", f"{type(exc).__name__}: {exc}")
+            err.print(f"This is a bug in middlepower, not in your input. Please report it to "
+                      f"{ISSUES_URL} with the command you ran"
+                      + ("." if _state["debug"] else
+                         " and the output of the same command with --debug "
+                         "(middlepower --debug ...)."))
+            raise typer.Exit(3) from None
 
     return wrapper
+
+
+def _unwritten_note() -> str:
+    pending = [str(p) for p in _state.get("pending", []) if p not in _state.get("written", [])]
+    if not pending:
+        return "stopped; no output file was written."
+    return f"stopped; not written: {', '.join(pending)} (previous files, if any, are intact)."
+
+
+def _int_option(option: str, value: int | None, lo: int, hi: int | None = None,
+                allow: Sequence[int] = ()) -> None:
+    """Refuse an integer option outside [lo, hi], naming the option."""
+    if value is None or value in allow:
+        return
+    if value < lo or (hi is not None and value > hi):
+        rng = f"between {lo} and {hi:,}" if hi is not None else f"at least {lo}"
+        extra = f" (or {', '.join(map(str, allow))})" if allow else ""
+        raise errors.ParameterError(f"{option} must be {rng}{extra}; got {value}.")
+
+
+def _sector_list(sectors: str | None) -> list[str] | None:
+    """``"steel, autos"`` -> ``["steel", "autos"]``; None or empty: the default."""
+    if sectors is None:
+        return None
+    items = [x.strip() for x in sectors.split(",") if x.strip()]
+    if not items:
+        raise errors.ParameterError("--sectors is empty; give sector codes or aliases, e.g. "
+                                    "--sectors steel,autos (see: middlepower show DATA).")
+    return items
+
+
+def _check_bands(bands: int) -> None:
+    _int_option("--bands", bands, 2, MAX_BANDS, allow=(0,))
+
+
+_SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx|inproc)://)?"
+                        r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}))"
+                        r":\d{1,5}/?$")
+
+
+def _check_scheduler(address: str | None) -> None:
+    if address is not None and not _SCHEDULER.match(address):
+        raise errors.ParameterError(f"--scheduler {address!r} is not a Dask scheduler address; "
+                                    "expecting host:port, e.g. tcp://10.0.0.5:8786.")
+
+
+def _outputs(targets: Sequence[tuple[Path | None, str]], inputs: Sequence[Any] = ()) -> None:
+    """Check every output path before any work, so a typo costs nothing."""
+    from ._atomic import check_targets
+
+    chosen = [(p, opt) for p, opt in targets if p is not None]
+    check_targets(chosen, [i for i in inputs if i is not None and Path(str(i)).is_file()])
+    _state["pending"] = [str(p) for p, _ in chosen]
+
+
+def _write(outputs: Sequence[tuple[Path | None, Callable[[], str], str]]) -> None:
+    """Compute every output's text, then write them all (atomic, all or nothing)."""
+    from ._atomic import write_outputs
+
+    ready = [(p, make(), opt) for p, make, opt in outputs if p is not None]
+    for path in write_outputs(ready):
+        _state["written"].append(str(path))
+        console.print(f"wrote {path}")
 
 
 def _load(data: str):
@@ -78,6 +208,7 @@ def show(
     """Show one economy: output, trade, and its top partners."""
     from .coercion.exposure import partners
 
+    _int_option("--top", top, 0)
     world = _load(data)
     k = world.index(country.upper() if country.upper() in world else country)
     code = world.countries[k]
@@ -103,7 +234,7 @@ def show(
                       f"{row.import_share_pct:.1f}%", f"{100 * row.tariff_faced:.1f}%",
                       f"{100 * row.tariff_charged:.1f}%")
     console.print(table)
-    console.print(f"[dim]source: {world.source[:160]}...[/]" if world.source else "")
+    console.print(f"source: {world.source[:160]}..." if world.source else "", style="dim")
 
 
 def _progress_note(text: str):
@@ -117,10 +248,14 @@ def brief(
     against: Annotated[str, typer.Option("--against", "-a", help="The hegemon, e.g. USA.")],
     tariff: Annotated[float, typer.Option(help="Coercive tariff, 0.25 = 25%.")] = 0.25,
     data: Data = "world2023",
-    theta: Annotated[float, typer.Option(help="Trade elasticity.")] = 5.0,
+    theta: Theta = None,
     deficits: Annotated[str, typer.Option(help="additive or ratio.")] = "additive",
     bands: Annotated[int, typer.Option(help="Draws for 5-95% uncertainty bands; 0 for none."
                                        )] = 200,
+    sectors: Sectors = None,
+    exempt: Annotated[float, typer.Option(
+        help="Share of the target's exports entering duty-free (e.g. 0.8 under USMCA).")
+        ] = 0.0,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the brief as JSON.")
                         ] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML brief.")
@@ -130,13 +265,16 @@ def brief(
     or joining a coalition."""
     from .report import brief as make_brief
 
+    _check_bands(bands)
+    _outputs([(json_out, "--json"), (html_out, "--html")], [data])
     with _progress_note("loading data and solving the responses..."):
         world = _load(data)
         b = make_brief(world, target, against, tariff, theta=theta, deficits=deficits,
-                       bands=bands)
+                       bands=bands, sectors=_sector_list(sectors), exempt=exempt)
     e = b.exposure
-    console.rule(f"[bold]Coercion brief: {b.target} against {b.against}, tariff {tariff:.0%}")
-    console.print(f"[bold]{b.headline}[/]")
+    console.rule(Text(f"Coercion brief: {b.target} against {b.against}, tariff {tariff:.0%}",
+                      style="bold"))
+    console.print(b.headline, style="bold")
     for n in b.notes:
         console.print(n)
     console.print(
@@ -157,13 +295,16 @@ def brief(
         band = [f"[{row.target_welfare_p5:+.2f}, {row.target_welfare_p95:+.2f}]"] if bands else []
         table.add_row(str(name), *[f"{row[c]:+.3f}" for c in cols], *band)
     console.print(table)
-    if json_out:
-        b.to_json(json_out)
-        console.print(f"wrote {json_out}")
-    if html_out:
-        with _progress_note("rendering HTML..."):
-            b.to_html(html_out)
-        console.print(f"wrote {html_out}")
+    if b.sector_exposure is not None:
+        sec = Table(title=f"{b.target}'s exports to {b.against} by sector (largest)")
+        for col in ("sector", "name", "exports", "% of these exports", "% of sector output"):
+            sec.add_column(col, justify="left" if col in ("sector", "name") else "right")
+        for r in b.sector_exposure.head(8).itertuples():
+            sec.add_row(r.sector, r.name, f"{r.exports_to_against:,.1f}",
+                        f"{r.share_of_exports_pct:.1f}", f"{r.pct_of_sector_output:.1f}")
+        console.print(sec)
+    with _progress_note("writing..."):
+        _write([(json_out, b.to_json, "--json"), (html_out, b.to_html, "--html")])
 
 
 @app.command()
@@ -185,19 +326,24 @@ def run(
     from .model import solve_many
     from .scenario import Scenario
 
+    _int_option("--top", top, 0)
+    _check_bands(bands)
+    _outputs([(json_out, "--json"), (csv_out, "--csv"), (html_out, "--html")], [file, data])
     scenario = Scenario.from_yaml(file)
     world = _load(data or scenario.data or "world2023")
     scenario.check(world)
     variants = scenario.expand()
-    th = theta if theta is not None else (scenario.theta or 5.0)
+    th = theta if theta is not None else scenario.theta
     from rich.progress import Progress
 
     with Progress(transient=True, console=console) as bar:
         task = bar.add_task(f"solving {len(variants)} variant(s)", total=len(variants))
         results = solve_many(world, variants, theta=th, deficits=scenario.deficits or "additive",
                              progress=lambda k: bar.update(task, completed=k))
-    console.rule(f"[bold]{scenario.name}[/] (theta={th:g}, {scenario.deficits or 'additive'}, "
-                 f"{world.n} economies)")
+    th_label = f"{th:g}" if th is not None else (
+        "sectoral" if world.sector_theta is not None else "5")
+    console.rule(Text.assemble((scenario.name, "bold"), f" (theta={th_label}, "
+                               f"{scenario.deficits or 'additive'}, {world.n} economies)"))
     if scenario.description:
         console.print(scenario.description.strip())
     band_table = None
@@ -205,7 +351,8 @@ def run(
         from .uncertainty import uncertainty
 
         with _progress_note(f"drawing {bands} parameter sets per variant..."):
-            band_table = uncertainty(world, variants, n=bands, theta=(0.8 * th, 1.2 * th),
+            band_table = uncertainty(world, variants, n=bands,
+                                     theta=None if th is None else (0.8 * th, 1.2 * th),
                                      deficits=scenario.deficits or "additive").table
     cols = ["welfare_pct", "real_gdp_pct", "exports_pct", "imports_pct", "terms_of_trade_pct"]
     for r in results:
@@ -224,18 +371,11 @@ def run(
                 extra = [f"[{row.welfare_pct_p5:+.2f}, {row.welfare_pct_p95:+.2f}]"]
             table.add_row(code, *[f"{c.loc[code, col]:+.3f}" for col in cols], *extra)
         console.print(table)
-    if json_out:
-        json_out.write_text(results.countries.to_json(orient="records", indent=1),
-                            encoding="utf-8")
-        console.print(f"wrote {json_out}")
-    if csv_out:
-        results.countries.to_csv(csv_out, index=False)
-        console.print(f"wrote {csv_out}")
-    if html_out:
-        from .report.html import results_html
+    from .report.html import results_html
 
-        html_out.write_text(results_html(world, results, scenario.name), encoding="utf-8")
-        console.print(f"wrote {html_out}")
+    _write([(json_out, lambda: results.countries.to_json(orient="records", indent=1), "--json"),
+            (csv_out, lambda: results.countries.to_csv(index=False), "--csv"),
+            (html_out, lambda: results_html(world, results, scenario.name), "--html")])
 
 
 Scheduler = Annotated[str | None, typer.Option(
@@ -249,7 +389,8 @@ def leverage(
     tariff: Annotated[float, typer.Option(help="Tariff each side sets on the other.")] = 0.25,
     embargo: Annotated[bool, typer.Option(help="Stop all trade instead of a tariff.")] = False,
     countries: Annotated[str | None, typer.Option(help="Comma-separated subset.")] = None,
-    theta: Annotated[float, typer.Option(help="Trade elasticity.")] = 5.0,
+    theta: Theta = None,
+    sectors: Sectors = None,
     top: Annotated[int, typer.Option(help="Rows to print (largest gaps).")] = 15,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the pair table.")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write a heatmap page.")
@@ -261,12 +402,16 @@ def leverage(
 
     from .coercion import leverage as run_leverage
 
+    _int_option("--top", top, 0)
+    _check_scheduler(scheduler)
+    _outputs([(csv_out, "--csv"), (html_out, "--html")], [data])
     world = _load(data)
     codes = [c.strip() for c in countries.split(",")] if countries else None
     n = len(codes) if codes else world.n
     with Progress(transient=True, console=console) as bar:
         task = bar.add_task(f"{n * (n - 1) // 2} trade wars", total=n * (n - 1) // 2)
         lev = run_leverage(world, tariff, embargo=embargo, countries=codes, theta=theta,
+                           sectors=_sector_list(sectors),
                            executor=scheduler, progress=lambda k: bar.update(task, completed=k))
     table = Table(title=f"Leverage ({lev.how}): largest asymmetries")
     for col in ("A", "B", "A loss %", "B loss %", "B/A", "gap pp"):
@@ -276,15 +421,10 @@ def leverage(
         table.add_row(r.a, r.b, f"{r.loss_a:.3f}", f"{r.loss_b:.3f}",
                       f"{r.leverage_a_over_b:.2f}", f"{r.gap_pp:+.3f}")
     console.print(table)
-    if csv_out:
-        lev.table.to_csv(csv_out, index=False)
-        console.print(f"wrote {csv_out}")
-    if html_out:
-        from .report.html import leverage_html
+    from .report.html import leverage_html
 
-        html_out.write_text(leverage_html(lev, world, f"Leverage matrix, {data}"),
-                            encoding="utf-8")
-        console.print(f"wrote {html_out}")
+    _write([(csv_out, lambda: lev.table.to_csv(index=False), "--csv"),
+            (html_out, lambda: leverage_html(lev, world, f"Leverage matrix, {data}"), "--html")])
 
 
 @app.command()
@@ -302,7 +442,8 @@ def coalition(
                                            "member gains.")] = False,
     shapley: Annotated[bool, typer.Option(help="Split the best coalition's gain.")] = True,
     data: Data = "world2023",
-    theta: Annotated[float, typer.Option(help="Trade elasticity.")] = 5.0,
+    theta: Theta = None,
+    sectors: Sectors = None,
     top: Annotated[int, typer.Option(help="Coalitions to list.")] = 10,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the ranking.")] = None,
     scheduler: Scheduler = None,
@@ -312,6 +453,10 @@ def coalition(
 
     from . import coalition as co
 
+    _int_option("--top", top, 0)
+    _int_option("--max-size", max_size, 1)
+    _check_scheduler(scheduler)
+    _outputs([(csv_out, "--csv")], [data])
     world = _load(data)
     cands = [c.strip() for c in candidates.split(",") if c.strip()]
     with Progress(transient=True, console=console) as bar:
@@ -319,6 +464,7 @@ def coalition(
         ranking = co.search(world, target, against, cands, instrument=instrument,
                             objective=objective, max_size=max_size, require_all_gain=all_gain,
                             tariff=tariff, top=None, theta=theta, executor=scheduler,
+                            sectors=_sector_list(sectors),
                             progress=lambda k: bar.update(task, completed=k))
     table = Table(title=f"Coalitions for {target} against {against} ({instrument}), "
                         f"{len(ranking)} evaluated")
@@ -330,10 +476,11 @@ def coalition(
                       f"{r.against_welfare_pct:+.3f}", "yes" if r.all_gain else "no",
                       f"{r.worst_member} ({r.min_member_gain_pp:+.3f})")
     console.print(table)
-    if shapley and len(ranking) and ranking.iloc[0].size > 0:
+    # ranking.iloc[0] is a row: its .size would be the number of columns, not partners
+    if shapley and len(ranking) and int(ranking.iloc[0]["size"]) > 0:
         best = list(ranking.iloc[0].partners)
         sh = co.shapley(world, target, against, best, instrument=instrument, tariff=tariff,
-                        theta=theta, executor=scheduler)
+                        theta=theta, executor=scheduler, sectors=_sector_list(sectors))
         st = Table(title=f"Shapley split of the gain of {'+'.join([target, *best])} "
                          f"({world.unit})")
         for col in ("member", "shapley", "share %", "alone"):
@@ -342,17 +489,252 @@ def coalition(
             st.add_row(str(name), f"{r.shapley:,.2f}", f"{r.share_pct:.1f}",
                        f"{r.standalone:,.2f}")
         console.print(st)
-    if csv_out:
-        ranking.to_csv(csv_out, index=False)
-        console.print(f"wrote {csv_out}")
+    elif shapley and len(ranking):
+        console.print(f"Acting alone ranks first for {target}: there is no coalition gain to "
+                      "split.", style="dim")
+    _write([(csv_out, lambda: ranking.to_csv(index=False), "--csv")])
+
+
+@app.command()
+@_guard
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; loopback unless you mean to "
+                                      "share the server.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port (1-65535).")] = 8000,
+    data: Annotated[str, typer.Option("--data", "-d", help="Shipped dataset the page opens "
+                                      "with.")] = "world2023",
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address (tcp://host:8786) for heavy batches.")
+    ] = None,
+) -> None:
+    """The web app: a page and a JSON API (/api/v1, docs at /docs)."""
+    if not 1 <= port <= 65535:
+        _fail(f"--port must be between 1 and 65535; got {port}.")
+    from . import web
+
+    web.create_app(data, scheduler=scheduler, warm=False)  # refuse bad options before binding
+    if not web._is_loopback(host):
+        err.print(f"warning: serving on {host}: anyone who can reach this address can use "
+                  "the server (there is no login).")
+    console.print(f"middlepower on http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port} "
+                  f"(API docs at /docs); Ctrl-C to stop.")
+    web.serve(host=host, port=port, data=data, scheduler=scheduler)
+
+
+# ------------------------------------------------------------------ game (mp.game)
+game_app = typer.Typer(no_args_is_help=True, help="The tariff game: optimal tariffs, Nash "
+                       "tariff wars, and whether an economy can say no.")
+app.add_typer(game_app, name="game")
+
+
+def _game_players(codes: list[str]) -> list[Any]:
+    """'CAN+EU27+GBR' is one coalition player; a plain code is one economy."""
+    from .game import coalition as _coalition
+
+    return [_coalition(c.split("+")) if "+" in c else c for c in codes]
+
+
+@game_app.command("nash")
+@_guard
+def game_nash(
+    players: Annotated[list[str], typer.Argument(help="Players; join codes with + for a "
+                                                 "coalition (CAN+EU27+GBR+JPN).")],
+    instrument: Annotated[str, typer.Option(help="uniform, opponent or sector.")] = "uniform",
+    targets: Annotated[str, typer.Option(help="uniform tariff on 'all' partners or only "
+                                         "the other 'players'.")] = "all",
+    local: Annotated[bool, typer.Option("--local", help="Take interior (local) optima.")
+                     ] = False,
+    data: Data = "world2023",
+    theta: Annotated[float | None, typer.Option(help="Trade elasticity.")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write every economy's "
+                                                 "welfare.")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Best-response curves of a "
+                                                  "two-player war.")] = None,
+) -> None:
+    """A Nash tariff war among PLAYERS; everyone else keeps today's tariffs."""
+    from . import game
+    from .game.plot import curves_html
+
+    _outputs([(csv_out, "--csv"), (html_out, "--html")], [data])
+    if html_out is not None and len(players) != 2:
+        raise errors.ParameterError(f"--html draws best-response curves of two players; got "
+                                    f"{len(players)}.")
+    world = _load(data)
+    eq = game.nash(world, _game_players(players), instrument=instrument, targets=targets,
+                   local=local, theta=theta, progress=True)
+    t = Table(title=f"Nash tariff war ({eq.instrument}): {eq.iterations} iterations, "
+                    f"{eq.solves} solves, {eq.seconds:.2f} s")
+    for col in ("player", "on", "tariff %", "welfare %", "vs start %"):
+        t.add_column(col, justify="left" if col in ("player", "on") else "right")
+    for r in eq.rates.itertuples():
+        row = eq.table.loc[r.player]
+        t.add_row(r.player, r.label, f"{100 * r.rate:.2f}", f"{row.objective_pct:+.3f}",
+                  f"{row.vs_start_pct:+.3f}")
+    console.print(t)
+    console.print(f"World welfare {eq.world_welfare_pct:+.3f}% vs baseline.")
+    curves = None
+    if html_out is not None:
+        curves = game.best_response_curves(world, *_game_players(players), theta=theta)
+    rates = tuple(eq.rates.groupby("player", sort=False)["rate"].first())
+    _write([(csv_out, lambda: eq.welfare.to_csv(), "--csv"),
+            (html_out, lambda: curves_html(
+                curves, (rates[0], rates[1]), f"Tariff war: {' vs '.join(players)}"), "--html")])
+
+
+@game_app.command("say-no")
+@_guard
+def game_say_no(
+    target: Annotated[str, typer.Argument(help="The coerced economy, e.g. CAN.")],
+    against: Annotated[str, typer.Option("--against", "-a", help="The hegemon.")],
+    coalitions: Annotated[str, typer.Option(help="Comma-separated partners; each is tried "
+                                            "alone and all together (join with + to pair).")
+                          ] = "",
+    objective: Annotated[str, typer.Option(help="Coalition objective: total or worst.")
+                         ] = "total",
+    local: Annotated[bool, typer.Option("--local", help="Take interior (local) optima.")
+                     ] = False,
+    data: Data = "world2023",
+    theta: Annotated[float | None, typer.Option(help="Trade elasticity.")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the table.")] = None,
+) -> None:
+    """Can TARGET say no? Give in, retaliate optimally, or fight a Nash war (with allies)."""
+    import math
+
+    from . import game
+
+    _outputs([(csv_out, "--csv")], [data])
+    items = [c.strip() for c in coalitions.split(",") if c.strip()]
+    cands: list[list[str]] = [c.split("+") for c in items]
+    if len(cands) > 1:
+        cands.append([m for c in cands for m in c])
+    world = _load(data)
+    s = game.say_no(world, target, against, cands, objective=objective, local=local,
+                    theta=theta, progress=True)
+    t = Table(title=f"Can {s.target} say no to {s.hegemon}? ({s.seconds:.2f} s)")
+    for col in ("situation", f"{s.hegemon} tariff %", f"{s.target} tariff %",
+                f"{s.target} welfare %", f"{s.hegemon} welfare %", "coalition %", "world %"):
+        t.add_column(col, justify="left" if col == "situation" else "right")
+    for name, r in s.table.iterrows():
+        coal = "" if math.isnan(r.coalition_welfare_pct) else f"{r.coalition_welfare_pct:+.3f}"
+        t.add_row(str(name), f"{100 * r.hegemon_tariff:.2f}", f"{100 * r.target_tariff:.2f}",
+                  f"{r.target_welfare_pct:+.3f}", f"{r.hegemon_welfare_pct:+.3f}", coal,
+                  f"{r.world_welfare_pct:+.3f}")
+    console.print(t)
+    console.print(s.sentence)
+    _write([(csv_out, lambda: s.table.to_csv(), "--csv")])
+
+
+# ----------------------------------------------------------------- suggest (issue 14)
+def _read_story(file: str) -> str:
+    """The story from a file or stdin ("-"), or a one-line error naming the file."""
+    if file == "-":
+        return sys.stdin.read()
+    path = Path(file)
+    if path.is_dir():
+        raise errors.ParameterError(f"story {file!r} is a folder; give a text file, or - to "
+                                    "read stdin.")
+    if not path.exists():
+        raise errors.ParameterError(f"no such story file: {file!r}.")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise errors.ParameterError(f"story {file!r} is not UTF-8 text; save it as plain "
+                                    "UTF-8 text.") from None
+
+
+def _evidence_text(s: Any, most: int = 2) -> Text:
+    out = Text()
+    for k, e in enumerate(s.evidence[:most]):
+        a, b = e.cue_start - e.start, e.cue_end - e.start
+        left = e.sentence[max(0, a - 60):a]
+        right = e.sentence[b:b + 60]
+        out.append(("\n" if k else "") + ("..." if a > 60 else "") + left)
+        out.append(e.sentence[a:b], style="bold")
+        out.append(right + ("..." if b + 60 < len(e.sentence) else ""))
+    if len(s.evidence) > most:
+        out.append(f"\n(+{len(s.evidence) - most} more)", style="dim")
+    return out
+
+
+@app.command("suggest")
+@_guard
+def suggest_cmd(
+    file: Annotated[str, typer.Argument(help="A news story as a UTF-8 text file; - reads "
+                                             "stdin.")],
+    data: Data = "world2023",
+    yaml_dir: Annotated[Path | None, typer.Option(
+        "--yaml", "--out", help="Write one scenario file per suggestion into this folder.")
+    ] = None,
+    run_all: Annotated[bool, typer.Option(
+        "--run", help="Solve every suggested scenario and print the welfare changes.")
+    ] = False,
+    with_brief: Annotated[bool, typer.Option(
+        "--brief", help="Run the coercion brief for the main tariff's target and coercer.")
+    ] = False,
+    min_confidence: Annotated[float, typer.Option(help="Hide suggestions below this.")
+                              ] = 0.0,
+) -> None:
+    """Scenarios a news story implies (tariffs, agreements, embargoes, coalitions), each
+    traced to its sentences."""
+    from .suggest import suggest as make_suggestions
+    from .suggest import write_yaml
+
+    story = _read_story(file)
+    with _progress_note("reading the story..."):
+        world = _load(data)
+        found = make_suggestions(story, data, min_confidence=min_confidence)
+    if not found:
+        console.print(f"No trade measure recognised in {file}.")
+    else:
+        table = Table(title=f"Suggestions from {file} ({world.n} economies)", show_lines=True)
+        for col in ("#", "suggestion", "confidence", "variants", "evidence", "assumed"):
+            table.add_column(col, justify="right" if col in ("#", "confidence") else "left",
+                             overflow="fold")
+        for k, s in enumerate(found, start=1):
+            table.add_row(str(k), s.title, f"{s.confidence:.2f} {s.mood}",
+                          "\n".join(s.variants) or "-", _evidence_text(s),
+                          "\n".join(s.assumptions) or "-")
+        console.print(table)
+    for line in found.skipped:
+        console.print(f"not modelled: {line}", style="dim")
+    if yaml_dir is not None and found:
+        for path in write_yaml(found, yaml_dir):
+            console.print(f"wrote {path}")
+    if run_all and found:
+        from .model import solve_many
+
+        scenarios = [(s, v) for s in found for v in s.scenario.expand()]
+        with _progress_note(f"solving {len(scenarios)} scenario(s)..."):
+            results = solve_many(world, [v for _, v in scenarios])
+        t = Table(title="Welfare, % change from the baseline")
+        for col in ("suggestion", "variant", "actor", "targets"):
+            t.add_column(col)
+        for (s, v), r in zip(scenarios, results, strict=True):
+            c = r.countries["welfare_pct"]
+            codes = [x for x in s.targets if x in c.index]
+            t.add_row(s.title, v.name if v.name != s.title else "-",
+                      f"{s.actor} {c[s.actor]:+.3f}" if s.actor in c.index else "-",
+                      ", ".join(f"{x} {c[x]:+.3f}" for x in codes[:4]) or "-")
+        console.print(t)
+    if with_brief:
+        main_tariff = next((s for s in found if s.kind == "tariff"), None)
+        if main_tariff is None:
+            console.print("--brief: no tariff among the suggestions; nothing to brief.")
+        else:
+            brief(main_tariff.targets[0], against=main_tariff.actor,
+                  tariff=main_tariff.rate or 0.25, data=data, bands=0)
 
 
 def main() -> None:
     """Entry point of the console script."""
     try:
         app()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # between commands' guards, e.g. while parsing options
+        _say("interrupted:", "stopped; no output file was written.")
         sys.exit(130)
+    except BrokenPipeError:  # e.g. `middlepower show CAN | head -3`
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        sys.exit(141)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .data.world import World
-from .errors import ParameterError
+from .errors import ParameterError, ScenarioError
 from .estimate.defaults import RTA_EFFECT, PartialEffectEstimate
 from .model.solve import solve_many
 from .scenario.scenario import Scenario
@@ -70,7 +70,7 @@ def uncertainty(
     scenario: Scenario | Sequence[Scenario],
     n: int = 500,
     *,
-    theta: float | tuple[float, float] = (4.0, 6.0),
+    theta: float | tuple[float, float] | None = None,
     effect: PartialEffectEstimate | None = None,
     deficits: str = "additive",
     percentiles: Sequence[float] = (5, 50, 95),
@@ -86,9 +86,11 @@ def uncertainty(
         Variants are expanded; every variant uses the same draws.
     n : int, default 500
         Number of draws.
-    theta : float or (low, high), default (4, 6)
-        Fixed trade elasticity, or the range of a uniform draw. The default brackets the
-        median structural estimate reviewed by Head & Mayer (2014), about 5.
+    theta : float or (low, high), optional
+        Fixed trade elasticity, or the range of a uniform draw. By default each draw
+        scales the world's elasticities (5 without sectoral ones) by a uniform factor in
+        [0.8, 1.2]: for one sector, theta in [4, 6], which brackets the median structural
+        estimate reviewed by Head & Mayer (2014), about 5.
     effect : PartialEffectEstimate, optional
         Distribution of the agreement effect (beta, se); the shipped RTA estimate if None.
     deficits : {"additive", "ratio"}
@@ -110,7 +112,11 @@ def uncertainty(
     if any(not 0 <= q <= 100 for q in qs):
         raise ParameterError(f"percentiles {qs} must lie in [0, 100].")
     rng = np.random.default_rng(seed)
-    if isinstance(theta, int | float):
+    if theta is None:
+        own = world.sector_theta if world.sector_theta is not None \
+            else np.full(world.n_sectors, 5.0)
+        thetas = rng.uniform(0.8, 1.2, n)[:, None] * own[None, :]
+    elif isinstance(theta, int | float) and not isinstance(theta, bool):
         thetas = np.full(n, float(theta))
     else:
         lo, hi = (float(v) for v in theta)
@@ -121,9 +127,16 @@ def uncertainty(
     betas = rng.normal(est.beta, est.se, n)
     base = scenario.expand() if isinstance(scenario, Scenario) else \
         [v for s in scenario for v in s.expand()]
+    names = [s.name for s in base]
+    dup = sorted({x for x in names if names.count(x) > 1})
+    if dup:
+        raise ScenarioError(f"scenario name(s) {dup} given more than once: their draws would be "
+                            "pooled into one band; give every scenario its own name.")
     runs = [_with_effect(s, float(b)) for b in betas for s in base]
-    results = solve_many(world, runs, theta=np.repeat(thetas, len(base)), deficits=deficits,
+    results = solve_many(world, runs, theta=np.repeat(thetas, len(base), axis=0),
+                         deficits=deficits,
                          progress=progress)
+    theta_draw = thetas if thetas.ndim == 1 else thetas.mean(axis=1)
     # read outcomes from the arrays: building a DataFrame per result would dominate the time
     welfare = np.stack([r.welfare_hat for r in results])
     real_gdp = np.stack([r.w_hat / r.price_index_hat for r in results])
@@ -135,7 +148,8 @@ def uncertainty(
         "scenario": np.repeat([base[i % len(base)].name for i in k], world.n),
         "country": np.tile(world.countries, len(results)),
         "draw": np.repeat(k // len(base), world.n),
-        "theta": np.repeat(thetas[k // len(base)], world.n),
+        # with sectors, the draw's mean elasticity over sectors
+        "theta": np.repeat(theta_draw[k // len(base)], world.n),
         "beta": np.repeat(betas[k // len(base)], world.n),
         "welfare_pct": 100 * (welfare.ravel() - 1),
         "real_gdp_pct": 100 * (real_gdp.ravel() - 1),

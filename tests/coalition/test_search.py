@@ -91,3 +91,15 @@ def test_bad_arguments(world2023):
         coalition.search(world2023, "CAN", "USA", ["USA", "CAN"])
     with pytest.raises(errors.UnknownCountryError, match="did you mean"):
         coalition.search(world2023, "CAN", "USA", ["EU"])
+
+
+def test_a_group_of_separate_economies_is_one_player():
+    """In a world where the EU's members stand alone, "EU27" joins as one player."""
+    world = mp.load("world2023-full")
+    table = mp.coalition.search(world, "CAN", "USA", ["EU27", "JPN"])
+    assert set(table.coalition) == {"EU27", "JPN", "EU27+JPN", "(CAN alone)"}
+    eu = table.set_index("coalition").loc["EU27"]
+    assert eu["size"] == 1
+    sh = mp.coalition.shapley(world, "CAN", "USA", ["EU27", "JPN"])
+    assert list(sh.index) == ["CAN", "EU27", "JPN"]
+    assert sh.share_pct.sum() == pytest.approx(100.0)

@@ -68,12 +68,13 @@ def borders():
 
 
 def test_book_method_reproduces_published_table(borders):
-    """Every country, every published column, within 0.01 percentage point."""
+    """Every country, every published column, within 1e-4 percentage point (the tight
+    default tolerances; pyfixest's own defaults left 0.0013 pp)."""
     pub = borders.published
     t = borders.book.table.loc[pub.index]
     for ours, theirs in borders.COLUMNS.items():
         gap = (t[ours] - pub[theirs]).abs()
-        assert gap.max() < 0.01, (ours, gap.idxmax(), gap.max())
+        assert gap.max() < 1e-4, (ours, gap.idxmax(), gap.max())
     assert t.loc["CAN", "real_gdp_pct"] == pytest.approx(54.36, abs=0.01)
     assert borders.fit.coef["INTL_BRDR"] == pytest.approx(-2.474, abs=0.001)
 

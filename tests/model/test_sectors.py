@@ -114,7 +114,7 @@ def test_zero_shock_changes_nothing():
 
 
 def test_acr_formula_with_sectors():
-    """No inputs, no tariffs, balanced trade: What_j = prod_s lambda_jj^s_hat^(-alpha_j^s / theta_s)."""
+    """No inputs, no tariffs, balanced trade: What = prod_s lambda_jj^s_hat^(-alpha^s / theta_s)."""
     w = _world(io=False, tariffs=False, deficits=False)
     r = mp.solve(w, mp.Scenario("c", [mp.trade_cost("C0", ["C1", "C2"], 0.3, both_ways=True),
                                       mp.trade_cost("C3", "C4", -0.2, sectors="s0")]))
@@ -222,7 +222,7 @@ def test_sector_tables_and_errors():
     assert "sector" in r.flows.columns and len(r.flows) == w.n_sectors * w.n ** 2
     c1_s0 = sec[(sec.country == "C1") & (sec.sector == "s0")].iloc[0]
     assert c1_s0.exports_pct < 0
-    with pytest.raises(errors.UnknownSectorError, match="unknown sector 's9'.*did you mean"):
+    with pytest.raises(errors.UnknownSectorError, match=r"unknown sector 's9'.*did you mean"):
         mp.solve(w, mp.Scenario("t", [mp.tariff(by="C0", on="C1", rate=0.3, sectors="s9")]))
     with pytest.raises(errors.ParameterError, match="conditional"):
         mp.solve(w, mp.Scenario("t", []), mode="conditional")

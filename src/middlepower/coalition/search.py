@@ -30,6 +30,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
+from ..coercion.responses import tariff_sectors
 from ..data.world import World
 from ..errors import ParameterError
 from ..model.batch import run_many
@@ -67,12 +68,13 @@ class CoalitionGame:
     tariff: float = 0.25
     instrument: str = "both"
     effect: float | None = None
-    theta: float = 5.0
+    theta: float | None = None
     deficits: str = "additive"
     executor: Any = None
     progress: bool = False
     welfare_pct: dict[frozenset, np.ndarray] = field(default_factory=dict, repr=False)
     welfare_level: dict[frozenset, np.ndarray] = field(default_factory=dict, repr=False)
+    sectors: str | list[str] | None = None
 
     def __post_init__(self) -> None:
         if self.instrument not in get_args(Instrument):
@@ -83,16 +85,22 @@ class CoalitionGame:
         if self.target == self.against:
             raise ParameterError(f"target and against are both {self.target!r}.")
         self._idx = {c: k for k, c in enumerate(self.world.countries)}
-        self._spend = self.world.expenditure()
+        # a player is an economy, or a group (e.g. "EU27" in a world of EU members) whose
+        # members act as one: they join and leave together
+        self._members: dict[str, list[str]] = {self.target: [self.target]}
+        self._spend = self.world.income()
 
     def scenario(self, players: frozenset) -> Scenario:
-        shocks: list[Any] = [tariff_shock(by=self.against, on=self.target, rate=self.tariff)]
-        members = sorted(players)
+        sectors = tariff_sectors(self.world, self.sectors)
+        shocks: list[Any] = [tariff_shock(by=self.against, on=self.target, rate=self.tariff,
+                                          sectors=sectors)]
+        members = sorted({m for p in players for m in self.members(p)})
         if len(members) >= 2 and self.instrument in ("free_trade", "both"):
             shocks.append(agreement(form=members, effect=self.effect))
         if members and self.instrument in ("retaliation", "both"):
-            shocks.append(tariff_shock(by=members, on=self.against, rate=self.tariff))
-        return Scenario("+".join(members) or "give in", shocks)
+            shocks.append(tariff_shock(by=members, on=self.against, rate=self.tariff,
+                                       sectors=sectors))
+        return Scenario("+".join(sorted(players)) or "give in", shocks)
 
     def solve(self, sets: Iterable[frozenset]) -> None:
         """Solve every set not solved yet, in one batch."""
@@ -106,14 +114,29 @@ class CoalitionGame:
             self.welfare_pct[s] = 100 * (r.welfare_hat - 1)
             self.welfare_level[s] = self._spend * (r.welfare_hat - 1)
 
-    def pct(self, s: frozenset, country: str) -> float:
-        return float(self.welfare_pct[s][self._idx[country]])
+    def members(self, player: str) -> list[str]:
+        """Economies a player stands for (itself, or a group's members)."""
+        return self._members.get(player, [player])
+
+    def _indices(self, players: Iterable[str]) -> list[int]:
+        return [self._idx[m] for p in players for m in self.members(p)]
+
+    def spend(self, players: Iterable[str]) -> float:
+        """Baseline income of the players' economies."""
+        return float(self._spend[self._indices(players)].sum())
+
+    def pct(self, s: frozenset, player: str) -> float:
+        """Welfare change (%) of a player in scenario s; a group's is income-weighted."""
+        idx = self._indices([player])
+        if len(idx) == 1:
+            return float(self.welfare_pct[s][idx[0]])
+        return float(100 * self.welfare_level[s][idx].sum() / self._spend[idx].sum())
 
     def gain(self, s: frozenset) -> float:
         """v(S): members' money-metric welfare relative to giving in (world's unit)."""
         if not s:
             return 0.0
-        idx = [self._idx[p] for p in s]
+        idx = self._indices(s)
         return float((self.welfare_level[s][idx] - self.welfare_level[frozenset()][idx]).sum())
 
     def value(self, s: frozenset) -> float:
@@ -122,12 +145,21 @@ class CoalitionGame:
 
 
 def _check_candidates(game: CoalitionGame, candidates: Sequence[str]) -> list[str]:
+    """Players from candidate codes: an economy, or a group of several economies of this
+    world (``EU27`` where its members stand alone) as one player."""
     out: list[str] = []
+    taken = {game.target, game.against}
     for c in candidates:
-        for k in game.world.resolve(c, "candidates"):
-            code = game.world.countries[k]
-            if code not in (game.target, game.against) and code not in out:
-                out.append(code)
+        codes = [game.world.countries[k] for k in game.world.resolve(c, "candidates")]
+        codes = [x for x in codes if x not in taken]
+        if not codes:
+            continue
+        label = codes[0] if len(codes) == 1 else str(c)
+        if label in out:
+            continue
+        game._members[label] = codes
+        taken.update(codes)
+        out.append(label)
     if not out:
         raise ParameterError("no candidate partners left once the target and the hegemon "
                              "are removed.")
@@ -142,7 +174,7 @@ def _row(game: CoalitionGame, partners: frozenset) -> dict[str, Any]:
     for m in partners:
         member_gain[m] = game.pct(s, m) - game.pct(s - {m}, m)
     worst = min(member_gain, key=member_gain.get)
-    members_spend = sum(game._spend[game._idx[p]] for p in s)
+    members_spend = game.spend(s)
     value = game.gain(s)
     return {
         "coalition": "+".join(sorted(partners)) or f"({t} alone)",
@@ -174,8 +206,9 @@ def search(
     method: Literal["auto", "exhaustive", "beam"] = "auto",
     beam_width: int = 8,
     top: int | None = 20,
-    theta: float = 5.0,
+    theta: float | None = None,
     deficits: str = "additive",
+    sectors: str | list[str] | None = None,
     executor: Any = None,
     progress: bool = False,
 ) -> pd.DataFrame:
@@ -218,7 +251,7 @@ def search(
     if objective not in get_args(Objective):
         raise ParameterError(f"objective={objective!r}: expecting one of {get_args(Objective)}.")
     game = CoalitionGame(world, target, against, tariff, instrument, effect, theta, deficits,
-                         executor, progress)
+                         executor, progress, sectors=sectors)
     cands = _check_candidates(game, candidates)
     if method == "auto":
         method = "exhaustive" if len(cands) <= EXHAUSTIVE_MAX else "beam"
@@ -279,8 +312,9 @@ def shapley(
     effect: float | None = None,
     n_perm: int | None = None,
     seed: int = 0,
-    theta: float = 5.0,
+    theta: float | None = None,
     deficits: str = "additive",
+    sectors: str | list[str] | None = None,
     executor: Any = None,
     game: CoalitionGame | None = None,
 ) -> pd.DataFrame:
@@ -298,7 +332,7 @@ def shapley(
         (0 when exact), standalone (v of the player alone).
     """
     game = game or CoalitionGame(world, target, against, tariff, instrument, effect, theta,
-                                 deficits, executor)
+                                 deficits, executor, sectors=sectors)
     players = [game.target, *_check_candidates(game, members)]
     exact = n_perm is None and len(players) <= EXHAUSTIVE_MAX
     if exact:
@@ -326,8 +360,9 @@ def stability(
     instrument: Instrument = "both",
     tariff: float = 0.25,
     effect: float | None = None,
-    theta: float = 5.0,
+    theta: float | None = None,
     deficits: str = "additive",
+    sectors: str | list[str] | None = None,
     executor: Any = None,
 ) -> dict[str, Any]:
     """Is the coalition of ``target`` and ``members`` stable?
@@ -340,7 +375,7 @@ def stability(
         too large to check) and ``core_violations`` (DataFrame of blocking coalitions).
     """
     game = CoalitionGame(world, target, against, tariff, instrument, effect, theta, deficits,
-                         executor)
+                         executor, sectors=sectors)
     players = [game.target, *_check_candidates(game, members)]
     grand = frozenset(players)
     game.solve([grand, frozenset(), *[grand - {m} for m in players]])
@@ -354,7 +389,7 @@ def stability(
     result: dict[str, Any] = {"members": table, "all_gain": bool(table.gains.all())}
     if len(players) <= EXHAUSTIVE_MAX:
         sh = shapley(world, target, against, members, instrument=instrument, tariff=tariff,
-                     effect=effect, theta=theta, deficits=deficits, game=game)
+                     effect=effect, theta=theta, deficits=deficits, sectors=sectors, game=game)
         viol = core_violations(players, game.gain, sh["shapley"].to_dict())
         result.update(shapley=sh, in_core=viol.empty, core_violations=viol)
     else:

@@ -1,6 +1,6 @@
 """Coercion: exposure, the leverage matrix, and the cost of saying no."""
 
-from .exposure import exposure, partners
+from .exposure import exposure, partners, sector_exposure
 from .leverage import Leverage, leverage, trade_war
 from .responses import (
     DEFAULT_COALITION,
@@ -8,7 +8,9 @@ from .responses import (
     best_retaliation,
     response_scenarios,
     responses,
+    tariff_sectors,
 )
 
 __all__ = ["DEFAULT_COALITION", "DEFAULT_DIVERSIFY", "Leverage", "best_retaliation",
-           "exposure", "leverage", "partners", "response_scenarios", "responses", "trade_war"]
+           "exposure", "leverage", "partners", "response_scenarios", "responses", "sector_exposure",
+           "tariff_sectors", "trade_war"]

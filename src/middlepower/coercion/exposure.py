@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..data.world import World
 
-__all__ = ["exposure", "partners"]
+__all__ = ["exposure", "partners", "sector_exposure"]
 
 
 def partners(world: World, country: str) -> pd.DataFrame:
@@ -79,3 +79,35 @@ def exposure(world: World, target: str, against: str) -> dict[str, float | str |
             for r in tab.head(5).itertuples()
         ],
     }
+
+
+def sector_exposure(world: World, target: str, against: str) -> pd.DataFrame:
+    """Exposure of ``target`` to ``against`` by sector (multi-sector worlds).
+
+    Returns
+    -------
+    DataFrame
+        One row per sector, largest first: sector, name, exports_to_against (pre-tariff,
+        world unit), share_of_exports_pct (the sector's part of target's exports to
+        against), pct_of_sector_output (those exports over the sector's gross output),
+        against_share_of_sector_exports_pct (against's part of target's exports of that
+        sector), tariff_faced (against's baseline tariff on the sector).
+    """
+    t, h = world.index(target), world.index(against)
+    X = world.sector_flows
+    to_h = X[:, t, h]
+    out = X[:, t, :].sum(axis=1)
+    exports = out - X[:, t, t]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = pd.DataFrame({
+            "sector": world.sectors,
+            "name": world.sector_names,
+            "exports_to_against": to_h,
+            "share_of_exports_pct": 100 * to_h / max(to_h.sum(), 1e-300),
+            "pct_of_sector_output": np.where(out > 0, 100 * to_h / np.where(out > 0, out, 1),
+                                             0.0),
+            "against_share_of_sector_exports_pct": np.where(
+                exports > 0, 100 * to_h / np.where(exports > 0, exports, 1), 0.0),
+            "tariff_faced": world.sector_tariffs[:, t, h],
+        })
+    return df.sort_values("exports_to_against", ascending=False).reset_index(drop=True)

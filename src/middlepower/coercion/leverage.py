@@ -63,18 +63,19 @@ class Leverage:
         return f"<Leverage {self.how}: {len(self.table)} pairs>"
 
 
-def trade_war(a: str, b: str, tariff: float = 0.25, embargo: bool = False) -> Scenario:
-    """The bilateral war scenario between a and b."""
+def trade_war(a: str, b: str, tariff: float = 0.25, embargo: bool = False,
+              sectors: list[str] | None = None) -> Scenario:
+    """The bilateral war scenario between a and b (tariffs on ``sectors``, all if None)."""
     if embargo:
         return Scenario(f"{a}-{b}", [embargo_shock(a, b)])
-    return Scenario(f"{a}-{b}", [tariff_shock(by=a, on=b, rate=tariff),
-                                 tariff_shock(by=b, on=a, rate=tariff)])
+    return Scenario(f"{a}-{b}", [tariff_shock(by=a, on=b, rate=tariff, sectors=sectors),
+                                 tariff_shock(by=b, on=a, rate=tariff, sectors=sectors)])
 
 
 def leverage(world: World, tariff: float = 0.25, *, embargo: bool = False,
-             countries: list[str] | None = None, theta: float = 5.0,
+             countries: list[str] | None = None, theta: float | None = None,
              deficits: str = "additive", executor: Any = None,
-             progress: bool = False) -> Leverage:
+             progress: bool = False, sectors: str | list[str] | None = None) -> Leverage:
     """Bilateral trade wars between every pair of economies (or of ``countries``).
 
     Parameters
@@ -90,6 +91,9 @@ def leverage(world: World, tariff: float = 0.25, *, embargo: bool = False,
         As in :func:`mp.solve`.
     executor : dask.distributed.Client or address, optional
         Run on a Dask cluster.
+    sectors : str or list of str, optional
+        Sectors the war's tariffs hit; goods by default (see
+        :func:`mp.coercion.tariff_sectors`).
 
     Returns
     -------
@@ -102,11 +106,14 @@ def leverage(world: World, tariff: float = 0.25, *, embargo: bool = False,
     if len(codes) < 2:
         raise ParameterError("leverage needs at least two economies.")
     pairs = list(combinations(codes, 2))
-    scenarios = [trade_war(a, b, tariff, embargo) for a, b in pairs]
+    from .responses import tariff_sectors
+
+    secs = tariff_sectors(world, sectors)
+    scenarios = [trade_war(a, b, tariff, embargo, secs) for a, b in pairs]
     results = run_many(world, scenarios, executor=executor, progress=progress, theta=theta,
                        deficits=deficits)
     idx = {c: k for k, c in enumerate(world.countries)}
-    spend = world.expenditure()
+    spend = world.income()
     rows = []
     for (a, b), r in zip(pairs, results, strict=True):
         w = 100 * (r.welfare_hat - 1)

@@ -29,12 +29,26 @@ from ..scenario.shocks import agreement
 from ..scenario.shocks import tariff as tariff_shock
 
 __all__ = ["DEFAULT_COALITION", "DEFAULT_DIVERSIFY", "best_retaliation", "response_scenarios",
-           "responses", "world_change_pct"]
+           "responses", "tariff_sectors", "world_change_pct"]
 
 #: Middle powers named in the seed article as coalition partners.
 DEFAULT_COALITION: tuple[str, ...] = ("EU27", "GBR", "JPN", "KOR", "AUS", "MEX")
 #: Partners of the diversification response: the rival's market and the EU.
 DEFAULT_DIVERSIFY: tuple[str, ...] = ("CHN", "EU27")
+
+
+def tariff_sectors(world: World, sectors: str | Sequence[str] | None) -> list[str] | None:
+    """The sectors an analysis's tariffs hit: as given, or by default every goods sector.
+
+    Tariffs are levied on goods: on a world with a ``goods`` sector group (e.g.
+    ``wiod2014``, whose services sectors trade too), the analyses tax goods unless told
+    otherwise (``sectors="all"`` includes services). One-sector worlds: all goods.
+    """
+    if sectors is not None:
+        return [sectors] if isinstance(sectors, str) else list(sectors)
+    if world.n_sectors > 1 and "goods" in world.sector_groups:
+        return ["goods"]
+    return None
 
 
 def _present(world: World, codes: Sequence[str], exclude: set[str]) -> list[str]:
@@ -51,20 +65,28 @@ def _present(world: World, codes: Sequence[str], exclude: set[str]) -> list[str]
 def response_scenarios(world: World, target: str, against: str, tariff_rate: float = 0.25,
                        diversify_with: Sequence[str] = DEFAULT_DIVERSIFY,
                        coalition: Sequence[str] = DEFAULT_COALITION,
-                       effect: float | None = None) -> list[Scenario]:
-    """The scenarios of :func:`responses`, for inspection or for ``mp.solve_many``."""
+                       effect: float | None = None, *,
+                       sectors: str | Sequence[str] | None = None,
+                       exempt: float = 0.0) -> list[Scenario]:
+    """The scenarios of :func:`responses`, for inspection or for ``mp.solve_many``.
+
+    ``sectors`` (default: goods, see :func:`tariff_sectors`) are those the coercive tariff
+    and every retaliation hit; ``exempt`` the share of the target's exports entering
+    duty-free (e.g. USMCA-qualifying goods).
+    """
     t = world.countries[world.index(target)]
     h = world.countries[world.index(against)]
     if t == h:
         raise ScenarioError(f"target and against are both {t!r}; name two economies.")
-    coerce = tariff_shock(by=h, on=t, rate=tariff_rate)
+    secs = tariff_sectors(world, sectors)
+    coerce = tariff_shock(by=h, on=t, rate=tariff_rate, sectors=secs, exempt=exempt)
     div = _present(world, diversify_with, {t, h})
     members = _present(world, coalition, {t, h})
     out = [
         Scenario("no coercion", [], description="Baseline: no tariff, no response."),
         Scenario("give in", [coerce],
                  description=f"{h} taxes {t} at {tariff_rate:.0%}; {t} does not respond."),
-        Scenario("retaliate", [coerce, tariff_shock(by=t, on=h, rate=tariff_rate)],
+        Scenario("retaliate", [coerce, tariff_shock(by=t, on=h, rate=tariff_rate, sectors=secs)],
                  description=f"{t} answers with {tariff_rate:.0%} on {h}."),
     ]
     if div:
@@ -75,15 +97,16 @@ def response_scenarios(world: World, target: str, against: str, tariff_rate: flo
         out.append(Scenario(
             "coalition",
             [coerce, agreement(form=[t, *members], effect=effect),
-             tariff_shock(by=[t, *members], on=h, rate=tariff_rate)],
+             tariff_shock(by=[t, *members], on=h, rate=tariff_rate, sectors=secs)],
             description=f"Free trade among {t}, {', '.join(members)}, and joint "
                         f"{tariff_rate:.0%} retaliation against {h}."))
     return out
 
 
 def best_retaliation(world: World, target: str, against: str, tariff: float = 0.25, *,
-                     rates: Sequence[float] | None = None, theta: float = 5.0,
-                     deficits: str = "additive") -> pd.DataFrame:
+                     rates: Sequence[float] | None = None, theta: float | None = None,
+                     deficits: str = "additive", sectors: str | Sequence[str] | None = None,
+                     exempt: float = 0.0) -> pd.DataFrame:
     """The target's retaliatory tariff on the hegemon that maximises its own welfare.
 
     Searches ``rates`` (default 0% to 100% in steps of 2.5 points) under the hegemon's
@@ -94,8 +117,10 @@ def best_retaliation(world: World, target: str, against: str, tariff: float = 0.
     t = world.countries[world.index(target)]
     h = world.countries[world.index(against)]
     grid = np.arange(0.0, 1.0001, 0.025) if rates is None else np.asarray(rates, dtype=float)
-    scenarios = [Scenario(f"{r:.4g}", [tariff_shock(by=h, on=t, rate=tariff),
-                                       tariff_shock(by=t, on=h, rate=float(r))])
+    secs = tariff_sectors(world, sectors)
+    scenarios = [Scenario(f"{r:.4g}", [tariff_shock(by=h, on=t, rate=tariff, sectors=secs,
+                                                    exempt=exempt),
+                                       tariff_shock(by=t, on=h, rate=float(r), sectors=secs)])
                  for r in grid]
     results = solve_many(world, scenarios, theta=theta, deficits=deficits)
     it, ih = world.index(t), world.index(h)
@@ -111,14 +136,15 @@ def world_change_pct(results: Results) -> pd.Series:
     """World welfare change by scenario: sum of money-metric changes over baseline spending."""
     out = {}
     for r in results:
-        out[r.name] = 100.0 * r.countries["welfare_change"].sum() / r.base.spending.sum()
+        out[r.name] = 100.0 * r.countries["welfare_change"].sum() / r.base.income.sum()
     return pd.Series(out, name="world_welfare_pct")
 
 
 def responses(world: World, target: str, against: str, tariff: float = 0.25, *,
               diversify_with: Sequence[str] = DEFAULT_DIVERSIFY,
               coalition: Sequence[str] = DEFAULT_COALITION, effect: float | None = None,
-              theta: float = 5.0, deficits: str = "additive", best_rate: bool = False
+              theta: float | None = None, deficits: str = "additive", best_rate: bool = False,
+              sectors: str | Sequence[str] | None = None, exempt: float = 0.0
               ) -> tuple[pd.DataFrame, Results]:
     """Solve give in / retaliate / diversify / coalition and compare them.
 
@@ -134,15 +160,17 @@ def responses(world: World, target: str, against: str, tariff: float = 0.25, *,
         description; and the full results.
     """
     scenarios = response_scenarios(world, target, against, tariff, diversify_with, coalition,
-                                   effect)
+                                   effect, sectors=sectors, exempt=exempt)
     t = world.countries[world.index(target)]
     h = world.countries[world.index(against)]
     if best_rate:
-        rate = float(best_retaliation(world, t, h, tariff, theta=theta,
-                                      deficits=deficits).iloc[0]["rate"])
+        rate = float(best_retaliation(world, t, h, tariff, theta=theta, deficits=deficits,
+                                      sectors=sectors, exempt=exempt).iloc[0]["rate"])
+        secs = tariff_sectors(world, sectors)
         scenarios.insert(3, Scenario(
-            "retaliate (best rate)", [tariff_shock(by=h, on=t, rate=tariff),
-                                      tariff_shock(by=t, on=h, rate=rate)],
+            "retaliate (best rate)", [tariff_shock(by=h, on=t, rate=tariff, sectors=secs,
+                                                   exempt=exempt),
+                                      tariff_shock(by=t, on=h, rate=rate, sectors=secs)],
             description=f"{t} answers with {rate:.1%} on {h}, the rate that maximises "
                         f"its own real income (searched 0-100%)."))
     results = solve_many(world, scenarios, theta=theta, deficits=deficits)
@@ -152,7 +180,7 @@ def responses(world: World, target: str, against: str, tariff: float = 0.25, *,
     for r, s in zip(results, scenarios, strict=True):
         c = r.countries
         third = c.loc[others]
-        base_e = pd.Series(r.base.spending, index=c.index).loc[others]
+        base_e = pd.Series(r.base.income, index=c.index).loc[others]
         rows.append({
             "name": r.name,
             "target_welfare_pct": float(c.loc[t, "welfare_pct"]),

@@ -1,19 +1,21 @@
 """Baseline data: the :class:`World`, readers, named groups and shipped datasets."""
 
-from .datasets import datasets, load, provenance
+from .datasets import cp_tariffs_2005, datasets, load, provenance
 from .groups import Group, groups
-from .readers import add_domestic_sales, read_baci, read_table, read_yotov
+from .readers import add_domestic_sales, read_baci, read_icio, read_table, read_yotov
 from .world import World
 
 __all__ = [
     "Group",
     "World",
     "add_domestic_sales",
+    "cp_tariffs_2005",
     "datasets",
     "groups",
     "load",
     "provenance",
     "read_baci",
+    "read_icio",
     "read_table",
     "read_yotov",
 ]

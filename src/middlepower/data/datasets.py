@@ -3,6 +3,12 @@
 Each dataset is a Parquet long table (exporter, importer, value, tariff) and a JSON file
 with its provenance: sources, licences, construction, known gaps. Build scripts live in
 ``scripts/`` of the repository.
+
+A multi-sector dataset (its JSON lists ``sectors``) adds a ``sector`` column to the long
+table and a second table ``NAME-sectors.parquet`` (country, sector, input, share): rows
+with ``input == "value_added"`` hold value-added shares, the others the input-output
+shares ``io[sector, input, country]``. Sector names, aliases (``sector_groups``) and trade
+elasticities (``theta``) are in the JSON.
 """
 
 from __future__ import annotations
@@ -13,14 +19,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ..errors import UnknownDatasetError
+from ..errors import DataError, UnknownDatasetError
 from ._countries import suggest
 from .readers import read_table
 from .world import World
 
-__all__ = ["datasets", "load", "provenance"]
+__all__ = ["cp_tariffs_2005", "datasets", "load", "provenance"]
 
 _DIR = "data/_files"
 
@@ -55,20 +62,69 @@ def _check_name(name: str) -> None:
 
 
 def datasets() -> pd.DataFrame:
-    """The shipped datasets: name, economies, year, unit, description."""
+    """The shipped datasets: name, economies, sectors, year, unit, description."""
     rows = []
     for name in _names():
         meta = provenance(name)
-        rows.append({"name": name, "economies": len(meta["countries"]), "year": meta.get("year"),
+        rows.append({"name": name, "economies": len(meta["countries"]),
+                     "sectors": len(meta.get("sectors", ["all"])), "year": meta.get("year"),
                      "unit": meta.get("unit", ""), "description": meta.get("description", "")})
     return pd.DataFrame(rows).set_index("name")
+
+
+def _read_parquet(filename: str) -> pd.DataFrame:
+    with resources.as_file(_files().joinpath(filename)) as p:
+        return pd.read_parquet(p)
+
+
+def _positions(column: pd.Series, order: list[str], what: str, name: str) -> np.ndarray:
+    pos = pd.Series(np.arange(len(order)), index=order)
+    idx = pos.reindex(column.astype(str).to_numpy()).to_numpy()
+    if np.isnan(idx).any():
+        bad = sorted(set(column.astype(str)) - set(order))[:5]
+        raise DataError(f"dataset {name!r} is damaged: {what} {bad} of its tables are "
+                                  "not in its JSON; rebuild it with its script in scripts/.")
+    return idx.astype(np.intp)
+
+
+def _load_sectoral(name: str, meta: dict[str, Any]) -> World:
+    """Arrays of a multi-sector dataset from its two tables, in the JSON's order."""
+    countries, sectors = list(meta["countries"]), list(meta["sectors"])
+    S, N = len(sectors), len(countries)
+    df = _read_parquet(f"{name}.parquet")
+    k = _positions(df["sector"], sectors, "sector(s)", name)
+    r = _positions(df["exporter"], countries, "country code(s)", name)
+    c = _positions(df["importer"], countries, "country code(s)", name)
+    flows = np.zeros((S, N, N))
+    tariffs = np.zeros((S, N, N))
+    flows[k, r, c] = df["value"].to_numpy(dtype=np.float64)
+    tariffs[k, r, c] = df["tariff"].to_numpy(dtype=np.float64)
+    sec = _read_parquet(f"{name}-sectors.parquet")
+    is_va = sec["input"].astype(str).to_numpy() == "value_added"
+    s = _positions(sec["sector"], sectors, "sector(s)", name)
+    n = _positions(sec["country"], countries, "country code(s)", name)
+    value_added = np.zeros((S, N))
+    value_added[s[is_va], n[is_va]] = sec["share"].to_numpy(dtype=np.float64)[is_va]
+    io = np.zeros((S, S, N))
+    u = _positions(sec["input"][~is_va], sectors, "input sector(s)", name)
+    io[s[~is_va], u, n[~is_va]] = sec["share"].to_numpy(dtype=np.float64)[~is_va]
+    theta = meta.get("theta")
+    names_ = meta.get("names", {})
+    return World(countries, flows, tariffs, sectors=sectors, value_added=value_added, io=io,
+                 theta=None if not theta else [theta[x] for x in sectors],
+                 sector_names=[meta.get("sector_names", {}).get(x, x) for x in sectors],
+                 sector_groups=meta.get("sector_groups", {}),
+                 names=[names_[x] for x in countries] if len(names_) == N else None,
+                 year=meta.get("year"), unit=meta.get("unit", ""),
+                 source=meta.get("source", ""), regions=meta.get("regions", {}))
 
 
 @lru_cache(maxsize=8)
 def _load_shipped(name: str) -> World:
     meta = provenance(name)
-    with resources.as_file(_files().joinpath(f"{name}.parquet")) as p:
-        df = pd.read_parquet(p)
+    if len(meta.get("sectors", ())) > 1:
+        return _load_sectoral(name, meta)
+    df = _read_parquet(f"{name}.parquet")
     world = World.from_frame(df, tariff="tariff", year=meta.get("year"), unit=meta.get("unit", ""),
                              source=meta.get("source", ""), regions=meta.get("regions", {}))
     order = meta["countries"]  # keep the build script's order, not alphabetical
@@ -84,8 +140,10 @@ def load(name: str = "world2023", **columns: str) -> World:
     Parameters
     ----------
     name : str, default "world2023"
-        A name from :func:`datasets` (``"world2023"``, ``"world2023-full"``, ...), or the
-        path of a ``.csv``, ``.parquet`` or ``.dta`` long table.
+        A name from :func:`datasets` (``"world2023"``, ``"world2023-full"``, and the
+        multi-sector ``"wiod2014"`` (44 economies x 50 sectors) and ``"cp1993"`` (31 x 40,
+        Caliendo & Parro 2015)), or the path of a ``.csv``, ``.parquet`` or ``.dta`` long
+        table.
     **columns
         For a file: ``exporter=``, ``importer=``, ``value=``, ``tariff=`` column names.
 
@@ -111,3 +169,31 @@ def load(name: str = "world2023", **columns: str) -> World:
         return World.from_frame(df, ex, im, val, tariff=columns.get("tariff"),
                                 source=f"file {path.name}")
     raise _unknown(name)
+
+
+def cp_tariffs_2005() -> np.ndarray:
+    """The 2005 applied tariffs of the ``cp1993`` dataset, shape (S, N, N) = (40, 31, 31).
+
+    ``t[s, i, j]``: ad valorem tariff (0.05 = 5%) levied by importer j on sector-s goods
+    from i, in the sector and country order of ``mp.load("cp1993")``; zero in the 20
+    non-traded sectors and on the diagonal. With the 1993 baseline this gives the NAFTA
+    experiment of Caliendo & Parro (2015): change only the tariffs among CAN, MEX and USA
+    to their 2005 values.
+
+    Examples
+    --------
+    >>> import middlepower as mp
+    >>> t05 = mp.data.cp_tariffs_2005()
+    >>> world = mp.load("cp1993")
+    >>> t05.shape == world.sector_tariffs.shape
+    True
+    """
+    meta = provenance("cp1993")
+    countries, sectors = list(meta["countries"]), list(meta["sectors"])
+    df = _read_parquet("cp1993-tariffs2005.parquet")
+    out = np.zeros((len(sectors), len(countries), len(countries)))
+    out[_positions(df["sector"], sectors, "sector(s)", "cp1993"),
+        _positions(df["exporter"], countries, "country code(s)", "cp1993"),
+        _positions(df["importer"], countries, "country code(s)", "cp1993")] = \
+        df["tariff"].to_numpy(dtype=np.float64)
+    return out

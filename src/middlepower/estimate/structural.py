@@ -21,6 +21,19 @@ Two methods:
 
 Multilateral resistances are reported as percentage changes of :math:`P_j` (inward) and
 :math:`\\Pi_i` (outward), i.e. of the book's IMR and OMR raised to 1/(1 - sigma).
+
+Baseline trade costs are ``b'x`` of the fit's covariates (a cross-section fit with
+exporter and importer effects, application 1), or given by ``costs=`` (application 2:
+pair fixed effects from a panel, :meth:`GravityFit.trade_costs`); the baseline flows are
+then the constrained PPML of ``data`` with those costs as offset, as in the book. The
+counterfactual costs are the baseline ones plus :math:`\\sum_k b_k (x'_k - x_k)` over the
+changed covariates.
+
+``framing="removal"`` reports the counterfactual relative to the baseline (what removing
+borders does); ``framing="effect_of"`` reports the baseline relative to the
+counterfactual (what NAFTA did: the book's "effects of NAFTA" table, 100 (B/C - 1)). In
+``book`` mode the factory-gate price column of ``effect_of`` follows the book's do-file,
+100 (1 - p'/p), a first-order inverse; ``exact`` mode inverts exactly.
 """
 
 from __future__ import annotations
@@ -37,10 +50,12 @@ from ..errors import DataError, ParameterError
 from ..model.solve import solve
 from ..scenario.scenario import Scenario
 from ..scenario.shocks import partial_effect
+from .costs import TradeCosts
 from .ppml import GravityFit, ppml
 
 __all__ = ["StructuralResult", "counterfactual"]
 
+Costs = TradeCosts | pd.Series | np.ndarray | str
 Change = Mapping[str, float | np.ndarray | pd.Series | Callable[[pd.DataFrame], Any]]
 
 
@@ -60,6 +75,8 @@ class StructuralResult:
     reference: str
     beta: pd.DataFrame = field(repr=False)
     notes: list[str] = field(default_factory=list)
+    #: baseline flows per row of ``data`` (the fit's, or the constrained PPML with ``costs``)
+    baseline: np.ndarray | None = field(repr=False, default=None)
 
 
 def _apply_change(data: pd.DataFrame, change: Change) -> pd.DataFrame:
@@ -82,6 +99,48 @@ def _log_costs(fit: GravityFit, data: pd.DataFrame) -> np.ndarray:
     return out
 
 
+def _given_costs(costs: Costs, data: pd.DataFrame) -> np.ndarray:
+    if isinstance(costs, TradeCosts):
+        costs = costs.ln_t
+    if isinstance(costs, str):
+        if costs not in data.columns:
+            raise DataError(f"costs={costs!r} is not a column of the data.")
+        costs = data[costs]
+    values = np.asarray(costs, dtype=float).reshape(-1)
+    if len(values) != len(data):
+        raise DataError(f"costs has {len(values)} values for {len(data)} rows of data; compute "
+                        "them on the same rows (fit.trade_costs(data)).")
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise DataError(f"{int(bad.sum())} trade cost(s) are missing (first at row "
+                        f"{int(np.flatnonzero(bad)[0])}); use fit.trade_costs(data, "
+                        "fill='gravity') to cost pairs without a pair effect.")
+    return values
+
+
+def _baseline(data: pd.DataFrame, fit: GravityFit, ln_t0: np.ndarray, given: bool,
+              exporter: str, importer: str, trade: str) -> np.ndarray:
+    """Baseline flows: the fit's own, or the constrained PPML with the given costs."""
+    if not given:
+        if len(fit.fitted) != len(data):
+            raise DataError(f"the fit has {len(fit.fitted)} rows and data {len(data)}: it was "
+                            "estimated on other data (a panel?); pass "
+                            "costs=fit.trade_costs(data).")
+        return np.nan_to_num(fit.fitted, nan=0.0)
+    work = pd.DataFrame({"e": data[exporter].astype(str), "i": data[importer].astype(str),
+                         "flow": data[trade].to_numpy(dtype=float), "offset": ln_t0})
+    base = ppml(work, "flow", [], fe=["e", "i"], offset="offset")
+    return np.nan_to_num(base.fitted, nan=0.0)
+
+
+def _invert(table: pd.DataFrame, method: str) -> pd.DataFrame:
+    """Baseline relative to counterfactual: 100 (1 / (1 + c/100) - 1) per column."""
+    out = 100.0 * (1.0 / (1.0 + table / 100.0) - 1.0)
+    if method == "book":  # the do-file's change_price_FULL = (1 - p_hat) * 100
+        out["factory_price_pct"] = -table["factory_price_pct"]
+    return out
+
+
 def counterfactual(
     data: pd.DataFrame,
     fit: GravityFit,
@@ -94,6 +153,8 @@ def counterfactual(
     importer: str = "importer",
     trade: str = "trade",
     max_rounds: int = 200,
+    costs: Costs | None = None,
+    framing: Literal["removal", "effect_of"] = "removal",
 ) -> StructuralResult:
     """Conditional and full-endowment GE effects of changing covariates.
 
@@ -113,6 +174,14 @@ def counterfactual(
     method : {"exact", "book"}, default "exact"
     max_rounds : int
         Cap on the book's iterations.
+    costs : TradeCosts, Series, array or column name, optional
+        Baseline :math:`\\ln t_{ij}` per row of ``data`` (e.g.
+        ``fit.trade_costs(data)`` from a panel fit with pair fixed effects); the baseline
+        flows are then re-estimated by constrained PPML. Default: ``b'x`` of the fit,
+        whose fitted values must be rows of ``data``.
+    framing : {"removal", "effect_of"}, default "removal"
+        Report the counterfactual relative to the baseline, or the baseline relative to
+        the counterfactual (the effect *of* what ``change`` removes).
 
     Returns
     -------
@@ -122,28 +191,42 @@ def counterfactual(
         raise ParameterError(f"sigma={sigma!r} must exceed 1.")
     if method not in ("exact", "book"):
         raise ParameterError(f"method={method!r}: expecting 'exact' or 'book'.")
+    if framing not in ("removal", "effect_of"):
+        raise ParameterError(f"framing={framing!r}: expecting 'removal' or 'effect_of'.")
     data = data.reset_index(drop=True)
     codes = sorted(set(data[exporter].astype(str)))
     if reference not in codes:
         raise DataError(f"reference {reference!r} is not an exporter in the data.")
     cf = _apply_change(data, change)
-    ln_t0 = _log_costs(fit, data)
-    ln_t1 = _log_costs(fit, cf)
+    inert = [c for c in change if c not in fit.coef.index]
+    if inert:
+        raise DataError(f"counterfactual changes {inert}, which the fit has no coefficient for "
+                        f"(it has {list(fit.coef.index)}); changing them changes nothing.")
+    delta = _log_costs(fit, cf) - _log_costs(fit, data)
+    ln_t0 = _log_costs(fit, data) if costs is None else _given_costs(costs, data)
+    ln_t1 = ln_t0 + delta
+    fitted = _baseline(data, fit, ln_t0, costs is not None, exporter, importer, trade)
     beta = pd.DataFrame({"exporter": data[exporter].astype(str),
-                         "importer": data[importer].astype(str), "beta": ln_t1 - ln_t0})
+                         "importer": data[importer].astype(str), "beta": delta})
     if method == "exact":
-        table, rounds = _exact(data, fit, beta, sigma, reference, exporter, importer), 0
+        table, rounds = _exact(data, fitted, beta, sigma, reference, exporter, importer), 0
     else:
-        table, rounds = _book(data, fit, ln_t0, ln_t1, sigma, reference, exporter, importer,
-                              trade, max_rounds)
+        table, rounds = _book(data, fitted, ln_t0, ln_t1, sigma, reference, exporter,
+                              importer, trade, max_rounds)
+    notes = []
+    if framing == "effect_of":
+        table = _invert(table, method)
+        notes.append("effect_of: baseline relative to the counterfactual, 100 (B/C - 1)"
+                     + ("; factory_price_pct as in the book's do-file, 100 (1 - C/B)"
+                        if method == "book" else ""))
     return StructuralResult(table=table, method=method, rounds=rounds, sigma=sigma,
-                            reference=reference, beta=beta[beta.beta != 0])
+                            reference=reference, beta=beta[beta.beta != 0], notes=notes,
+                            baseline=fitted)
 
 
 # --------------------------------------------------------------------------- exact
-def _exact(data: pd.DataFrame, fit: GravityFit, beta: pd.DataFrame, sigma: float,
+def _exact(data: pd.DataFrame, fitted: np.ndarray, beta: pd.DataFrame, sigma: float,
            reference: str, exporter: str, importer: str) -> pd.DataFrame:
-    fitted = np.nan_to_num(fit.fitted, nan=0.0)  # rows PPML dropped trade nothing
     world = World.from_frame(pd.DataFrame({"e": data[exporter].astype(str),
                                            "i": data[importer].astype(str), "v": fitted}),
                              exporter="e", importer="i", value="v")
@@ -191,7 +274,7 @@ def _fe_terms(fitted: np.ndarray, ln_t: np.ndarray, ex: np.ndarray, im: np.ndarr
     return np.exp(pi), np.exp(chi)
 
 
-def _book(data: pd.DataFrame, fit: GravityFit, ln_t0: np.ndarray, ln_t1: np.ndarray,
+def _book(data: pd.DataFrame, fitted0: np.ndarray, ln_t0: np.ndarray, ln_t1: np.ndarray,
           sigma: float, reference: str, exporter: str, importer: str, trade: str,
           max_rounds: int) -> tuple[pd.DataFrame, int]:
     """The iterative procedure of Yotov et al. (2016), ch. 2, application 1 (do-file logic)."""
@@ -213,7 +296,7 @@ def _book(data: pd.DataFrame, fit: GravityFit, ln_t0: np.ndarray, ln_t1: np.ndar
     phi_c = e_c / y_c                                    # E/Y, fixed
     e_ref0 = float(e_c[reference])
 
-    tradehat = np.nan_to_num(fit.fitted, nan=0.0)
+    tradehat = fitted0
     xi_bln = pd.Series(np.where(intl, tradehat, 0.0)).groupby(ex).sum()
     pi0, chi0 = _fe_terms(tradehat, ln_t0, ex, im, reference)
     omr0 = y * e_ref0 / pi0
@@ -224,7 +307,7 @@ def _book(data: pd.DataFrame, fit: GravityFit, ln_t0: np.ndarray, ln_t1: np.ndar
 
     def constrained(flow: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         work["flow"] = flow
-        f = ppml(work, "flow", [], fe=[exporter, importer], offset="offset", tol=1e-12)
+        f = ppml(work, "flow", [], fe=[exporter, importer], offset="offset")
         fitted = np.nan_to_num(f.fitted, nan=0.0)
         p, c = _fe_terms(fitted, ln_t1, ex, im, reference)
         return fitted, p, c

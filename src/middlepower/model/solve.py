@@ -487,7 +487,7 @@ def _evaluate(st: _State, c: _Coefficients, base: Baseline, spec: _Spec) -> _Eva
     """
     th = spec.theta[:, :, None]                       # (b, S, 1)
     w = np.exp(st.x)
-    log_c = base.va_share * st.x[:, None, :]
+    log_c = st.x[:, None, :] if not base.has_io else base.va_share * st.x[:, None, :]
     if st.p is not None:
         log_c = log_c + np.einsum("skn,bkn->bsn", base.io, st.p)
     c_theta = np.exp(-th * log_c)
@@ -534,6 +534,8 @@ def _step(ev: _Eval, c: _Coefficients, base: Baseline, spec: _Spec) -> np.ndarra
     with np.errstate(invalid="ignore", divide="ignore"):
         own = ev.c_theta * _by_exporter(c.a_pair, q / ev.p_theta) \
             / _by_exporter(c.a_sale, q)
+        if ev.sales.shape[1] == 1 and not base.has_io:   # one sector: omega = gamma = 1
+            return np.log(ev.ratio) / (1.0 + spec.theta * (1.0 - own[:, 0, :]))
         own = np.where(np.isfinite(own), own, 1.0)
         va_sales = base.va_share * ev.sales
         omega = va_sales / va_sales.sum(axis=1, keepdims=True)

@@ -15,8 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..coercion.exposure import exposure
-from ..coercion.responses import DEFAULT_COALITION, DEFAULT_DIVERSIFY, responses
+from .._atomic import atomic_write
+from ..coercion.exposure import exposure, sector_exposure
+from ..coercion.responses import DEFAULT_COALITION, DEFAULT_DIVERSIFY, responses, tariff_sectors
 from ..data.world import World
 from ..model.result import Results
 
@@ -30,7 +31,7 @@ class Brief:
     target: str
     against: str
     tariff: float
-    theta: float
+    theta: float | None
     deficits: str
     exposure: dict[str, Any]
     responses: pd.DataFrame
@@ -41,6 +42,10 @@ class Brief:
     world: World = field(repr=False)
     headline: str = ""
     notes: list[str] = field(default_factory=list)
+    sectors: list[str] | None = None
+    exempt: float = 0.0
+    sector_exposure: pd.DataFrame | None = field(default=None, repr=False)
+    sector_effects: pd.DataFrame | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: target, against, exposure, responses (list), headline, settings."""
@@ -53,12 +58,20 @@ class Brief:
             "tariff": self.tariff,
             "theta": self.theta,
             "deficits": self.deficits,
-            "bands": {"draws": self.bands, "theta_range": list(_theta_range(self.theta)),
+            "bands": {"draws": self.bands,
+                      "theta_range": list(_theta_range(self.theta) or (0.8, 1.2)),
+                      "theta_range_is_scale": self.theta is None,
                       "percentiles": [5, 95]} if self.bands else None,
             "data": {"year": self.world.year, "unit": self.world.unit,
                      "source": self.world.source, "economies": self.world.n},
             "headline": self.headline,
             "notes": self.notes,
+            "sectors": self.sectors,
+            "exempt": self.exempt,
+            "sector_exposure": None if self.sector_exposure is None
+            else self.sector_exposure.to_dict("records"),
+            "sector_effects": None if self.sector_effects is None
+            else self.sector_effects.to_dict("records"),
             "exposure": self.exposure,
             "responses": rows,
             "leverage": self.leverage,
@@ -72,9 +85,10 @@ class Brief:
         }
 
     def to_json(self, path: str | Path | None = None) -> str:
+        """The brief as JSON text; written atomically to ``path`` when given."""
         text = json.dumps(self.to_dict(), indent=2)
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            atomic_write(Path(path), text)
         return text
 
     def to_html(self, path: str | Path | None = None) -> str:
@@ -83,7 +97,7 @@ class Brief:
 
         text = brief_html(self)
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            atomic_write(Path(path), text)
         return text
 
 
@@ -122,14 +136,17 @@ def _headline(t_name: str, h_name: str, table: pd.DataFrame) -> tuple[str, list[
     return text, notes
 
 
-def _theta_range(theta: float) -> tuple[float, float]:
-    return (0.8 * theta, 1.2 * theta)
+def _theta_range(theta: float | None) -> tuple[float, float] | None:
+    """Range of the uniform theta draw; None: the world's own elasticities scaled by
+    0.8-1.2 (see :func:`mp.uncertainty`)."""
+    return None if theta is None else (0.8 * theta, 1.2 * theta)
 
 
 def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
           diversify_with: Sequence[str] = DEFAULT_DIVERSIFY,
-          coalition: Sequence[str] = DEFAULT_COALITION, theta: float = 5.0,
-          deficits: str = "additive", bands: int = 200, seed: int = 0) -> Brief:
+          coalition: Sequence[str] = DEFAULT_COALITION, theta: float | None = None,
+          deficits: str = "additive", bands: int = 200, seed: int = 0,
+          sectors: str | Sequence[str] | None = None, exempt: float = 0.0) -> Brief:
     """The coercion brief for ``target`` under a tariff by ``against``.
 
     Parameters
@@ -142,7 +159,12 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
     diversify_with, coalition : sequences of codes or groups
         Partners of the diversification and coalition responses.
     theta, deficits
-        As in :func:`mp.solve`.
+        As in :func:`mp.solve`; theta defaults to the world's sectoral elasticities, or 5.
+    sectors : str or sequence of str, optional
+        Sectors the coercive tariff and the retaliations hit (codes, names or aliases such
+        as ``"steel"``); on a multi-sector world every goods sector by default.
+    exempt : float, default 0
+        Share of the target's exports that enters duty-free (USMCA-qualifying goods).
     bands : int, default 200
         Draws for 5-95% uncertainty bands (:func:`mp.uncertainty`: theta uniform on
         [0.8 theta, 1.2 theta], agreement effects from their standard error); 0 for none.
@@ -160,27 +182,34 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
     >>> b.responses.loc["give in", "target_welfare_pct"] < 0
     True
     """
+    if theta is None and world.sector_theta is None:
+        theta = 5.0
     exp = exposure(world, target, against)
     table, results = responses(world, target, against, tariff, diversify_with=diversify_with,
-                               coalition=coalition, theta=theta, deficits=deficits)
+                               coalition=coalition, theta=theta, deficits=deficits,
+                               sectors=sectors, exempt=exempt)
     t, h = exp["target"], exp["against"]
     from ..coalition.search import search
     from ..coercion.leverage import leverage
 
-    lev = leverage(world, tariff, countries=[h, t], theta=theta, deficits=deficits).pair(h, t)
+    lev = leverage(world, tariff, countries=[h, t], theta=theta, deficits=deficits,
+                   sectors=sectors).pair(h, t)
     lev = {"tariff": tariff, "against_loss_pct": lev["loss_a"], "target_loss_pct": lev["loss_b"],
            "against_leverage_over_target": lev["leverage_a_over_b"], "gap_pp": lev["gap_pp"]}
-    best = search(world, t, h, coalition, tariff=tariff, theta=theta, deficits=deficits, top=5)
+    best = search(world, t, h, coalition, tariff=tariff, theta=theta, deficits=deficits, top=5,
+                  sectors=sectors)
     from ..coercion.responses import best_retaliation
 
-    br = best_retaliation(world, t, h, tariff, theta=theta, deficits=deficits).iloc[0]
+    br = best_retaliation(world, t, h, tariff, theta=theta, deficits=deficits,
+                          sectors=sectors, exempt=exempt).iloc[0]
     lev["best_retaliation_rate"] = float(br["rate"])
     lev["best_retaliation_target_welfare_pct"] = float(br["target_welfare_pct"])
     if bands:
         from ..coercion.responses import response_scenarios
         from ..uncertainty import uncertainty
 
-        scenarios = response_scenarios(world, t, h, tariff, diversify_with, coalition)
+        scenarios = response_scenarios(world, t, h, tariff, diversify_with, coalition,
+                                       sectors=sectors, exempt=exempt)
         b = uncertainty(world, scenarios, n=bands, theta=_theta_range(theta),
                         deficits=deficits, percentiles=(5, 95), seed=seed).table
         for who, code in (("target", t), ("against", h)):
@@ -201,6 +230,35 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
         notes.append(f"Best coalition for {names[t]} among {', '.join(coalition)}: "
                      f"{top.coalition} ({top.target_welfare_pct:+.2f}%; every member gains: "
                      f"{'yes' if top.all_gain else 'no, ' + top.worst_member + ' loses'}).")
+    secs = tariff_sectors(world, sectors)
+    sec_exp = sec_fx = None
+    if world.n_sectors > 1:
+        sec_exp = sector_exposure(world, t, h)
+        sec_fx = _sector_effects(results["give in"], t, h)
+        notes.extend(_sector_notes(sec_fx, t, h, names[t], names[h]))
     return Brief(target=t, against=h, tariff=tariff, theta=theta, deficits=deficits,
                  exposure=exp, responses=table, bands=bands, leverage=lev, coalitions=best,
-                 results=results, world=world, headline=headline, notes=notes)
+                 results=results, world=world, headline=headline, notes=notes,
+                 sectors=secs, exempt=exempt, sector_exposure=sec_exp, sector_effects=sec_fx)
+
+
+def _sector_effects(result: Any, target: str, against: str) -> pd.DataFrame:
+    """Output change by sector in the target and the hegemon under "give in"."""
+    sec = result.sectors
+    rows = sec[sec.country.isin([target, against])]
+    return rows[["country", "sector", "output_baseline", "output_pct", "exports_pct",
+                 "price_pct"]].reset_index(drop=True)
+
+
+def _sector_notes(fx: pd.DataFrame, target: str, against: str, target_name: str,
+                  against_name: str) -> list[str]:
+    out = []
+    for country, who in ((target, target_name), (against, against_name)):
+        rows = fx[(fx.country == country) & (fx.output_baseline > 0)]
+        lose = rows.nsmallest(3, "output_pct")
+        gain = rows.nlargest(3, "output_pct")
+        out.append(f"{who}: sectors losing most output (give in): " + ", ".join(
+            f"{r.sector} {r.output_pct:+.2f}%" for r in lose.itertuples())
+            + "; gaining most: " + ", ".join(f"{r.sector} {r.output_pct:+.2f}%"
+                                             for r in gain.itertuples()) + ".")
+    return out

@@ -2,6 +2,13 @@
 
 Country shapes: ``_assets/countries-110m.json`` from the npm package world-atlas 2.0.2
 (Natural Earth 1:110m, public domain; packaging ISC, see world-atlas-LICENSE.txt).
+
+Every string a user supplies (scenario, variant and country names and codes, data
+source, descriptions) is escaped for where it lands: :func:`html.escape` in text and
+attributes, and :func:`_script_json` for the chart specification inside ``<script>``,
+which escapes ``<``, ``>``, ``&`` and U+2028/U+2029 so that no value can close the
+script element or start markup. User text never becomes a Vega field name (dots and
+brackets there are paths): map options get fixed keys and the names become labels.
 """
 
 from __future__ import annotations
@@ -36,6 +43,35 @@ th:first-child,td:first-child{text-align:left} .neg{color:#b91c1c} .pos{color:#1
 """
 
 
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                   "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _script_json(obj: Any) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` can only occur inside JSON strings, where the ``\\uXXXX`` form
+    means the same character to the JSON reader but cannot end the element
+    (``</script>``) or open a comment (``<!--``); U+2028/U+2029 are escaped because old
+    JavaScript engines read them as line ends inside string literals.
+    """
+    text = json.dumps(obj, ensure_ascii=True)
+    for ch, esc in _SCRIPT_ESCAPES.items():
+        text = text.replace(ch, esc)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _vega_bundle() -> str:
+    """vega + vega-lite + vega-embed, as one script, from vl-convert (no network)."""
+    import vl_convert
+    from altair.utils.html import vl_version_for_vl_convert
+
+    bundle = vl_convert.javascript_bundle(vl_version=vl_version_for_vl_convert())
+    # A literal '</script' in the library would end the element early; none today.
+    return bundle.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+
+
 @lru_cache(maxsize=1)
 def _topology() -> dict[str, Any]:
     path = resources.files("middlepower").joinpath("report/_assets/countries-110m.json")
@@ -64,11 +100,13 @@ def world_map(world: World, values: pd.DataFrame, title: str) -> alt.Chart:
     import altair as alt
 
     ids = _numeric_ids(world)
-    wide = ids.join(values, on="economy")
+    labels = [str(c) for c in values.columns]
+    options = [f"option_{k}" for k in range(len(labels))]
+    wide = ids.join(values.set_axis(options, axis=1), on="economy")
     wide["name"] = wide["economy"].map(dict(zip(world.countries, world.names, strict=True)))
-    options = list(values.columns)
     pick = alt.param(name="option", value=options[min(1, len(options) - 1)],
-                     bind=alt.binding_select(options=options, name="Response: "))
+                     bind=alt.binding_select(options=options, labels=labels,
+                                             name="Response: "))
     topo = alt.InlineData(values=_topology(), format=alt.DataFormat(type="topojson",
                                                                       feature="countries"))
     lim = float(max(values.abs().to_numpy().max(), 0.05))
@@ -135,11 +173,15 @@ def _table(df: pd.DataFrame, signed: bool = True) -> str:
 
 
 def _page(title: str, body: str, chart: alt.TopLevelMixin) -> str:
-    fragment = chart.to_html(inline=True, fullhtml=False, output_div="charts",
-                             embed_options={"renderer": "svg", "actions": False})
+    """The page: ``body`` must already be escaped HTML; the chart goes in as safe JSON."""
+    spec = _script_json(chart.to_dict())
+    options = _script_json({"renderer": "svg", "actions": False, "mode": "vega-lite"})
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
-            f"{body}<h2>Charts</h2><div id='charts'></div>{fragment}</body></html>")
+            f"<title>{html.escape(title)}</title><style>{_STYLE}</style>"
+            f"<script>{_vega_bundle()}</script></head><body>"
+            f"{body}<h2>Charts</h2><div id='charts'></div>"
+            f"<script>vegaEmbed('#charts', {spec}, {options}).catch(console.error);</script>"
+            "</body></html>")
 
 
 def brief_html(b: Brief) -> str:
@@ -165,6 +207,20 @@ def brief_html(b: Brief) -> str:
                         "concentration of export markets (HHI, 0-10,000)",
                         f"share of {b.against}'s exports sold to {b.target}, %",
                         f"exports to {b.target}, % of {b.against} output"], name="exposure"))
+    theta = f"{b.theta:g}" if b.theta is not None else "sectoral (the dataset's)"
+    draws = (f"uniform on [{0.8 * b.theta:g}, {1.2 * b.theta:g}]" if b.theta is not None
+             else "the sectoral elasticities times a uniform factor in [0.8, 1.2]")
+    sectors = ""
+    if b.sector_exposure is not None:
+        taxed = ", ".join(b.sectors) if b.sectors else "all sectors"
+        sectors = (f"<h2>Exposure by sector (tariff on: {html.escape(taxed)}"
+                   + (f"; {b.exempt:.0%} of exports exempt" if b.exempt else "") + ")</h2>"
+                   + _table(b.sector_exposure.head(10).set_index("sector")[
+                       ["name", "exports_to_against", "share_of_exports_pct",
+                        "pct_of_sector_output"]].rename(columns={
+                           "exports_to_against": f"exports to {b.against} ({w.unit})",
+                           "share_of_exports_pct": "% of these exports",
+                           "pct_of_sector_output": "% of sector output"}), signed=False))
     partners = pd.DataFrame(e["top_partners"]).set_index("partner")
     partners.index.name = "top export markets"
     resp = b.responses.drop(columns="description").rename(columns=lambda c: c.replace(
@@ -173,17 +229,18 @@ def brief_html(b: Brief) -> str:
     body = (
         f"<h1>Coercion brief: {html.escape(names[b.target])} against "
         f"{html.escape(names[b.against])}</h1>"
-        f"<p class='meta'>{b.against} tariff on {b.target}: {b.tariff:.0%}; theta = "
-        f"{b.theta:g}; deficits: {b.deficits}; data: {w.year} ({w.n} economies, "
-        f"{html.escape(w.unit)}).</p>"
+        f"<p class='meta'>{html.escape(b.against)} tariff on {html.escape(b.target)}: "
+        f"{b.tariff:.0%}; theta = {html.escape(theta)}; deficits: {html.escape(str(b.deficits))}; "
+        f"data: {html.escape(str(w.year))} ({w.n} economies, {html.escape(w.unit)}).</p>"
         f"<p class='headline'>{html.escape(b.headline)}</p>"
         + "".join(f"<p>{html.escape(n)}</p>" for n in b.notes)
         + "<h2>Exposure</h2>" + _table(exp_rows, signed=False) + _table(partners, signed=False)
+        + sectors
         + "<h2>Responses (percent changes from the baseline)</h2>" + _table(resp)
         + (f"<p class='meta'>p5/p95: 5th and 95th percentiles over {b.bands} draws of theta "
-           f"(uniform on [{0.8 * b.theta:g}, {1.2 * b.theta:g}]) and of the agreement effect "
+           f"({html.escape(draws)}) and of the agreement effect "
            "(normal, its estimated standard error).</p>" if b.bands else "")
-        + "<ul>" + "".join(f"<li><b>{html.escape(str(k))}</b>: {html.escape(v)}</li>"
+        + "<ul>" + "".join(f"<li><b>{html.escape(str(k))}</b>: {html.escape(str(v))}</li>"
                            for k, v in b.responses["description"].items()) + "</ul>"
         + "<h2>Best coalitions (free trade among members and joint retaliation)</h2>"
         + _table(b.coalitions.set_index("coalition")[
@@ -194,7 +251,7 @@ def brief_html(b: Brief) -> str:
                 "against_welfare_pct": f"{b.against} welfare %",
                 "min_member_gain_pp": "weakest member's gain, pp",
                 "worst_member": "weakest member", "all_gain": "every member gains"}))
-        + f"<p class='meta'>Source: {html.escape(w.source)}</p>"
+        + f"<p class='meta'>Source: {html.escape(str(w.source))}</p>"
     )
     return _page(f"middlepower brief {b.target} vs {b.against}", body, chart)
 

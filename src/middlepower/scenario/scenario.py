@@ -19,18 +19,24 @@ A scenario file looks like::
 Each variant is the scenario's shocks followed by the variant's own. The file is parsed
 with a safe YAML loader and validated by pydantic; nothing in it is executed. Errors name
 the file, the line and the field.
+
+A file is refused before it can exhaust memory or the stack: it must be a regular file of
+at most ``MAX_FILE_BYTES``, UTF-8, with at most ``MAX_ALIASES`` aliases, ``MAX_NODES``
+values once aliases are expanded, nesting at most ``MAX_DEPTH`` deep, and no key (or
+variant name) given twice in one mapping.
 """
 
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from ..errors import ScenarioError
+from ..errors import DuplicateKeyError, ScenarioError, ScenarioLimitError
 from .shocks import Shock, ShockArrays
 
 if TYPE_CHECKING:
@@ -39,6 +45,15 @@ if TYPE_CHECKING:
 __all__ = ["Scenario", "Variant"]
 
 DeficitClosure = Literal["additive", "ratio"]
+
+#: Largest scenario file read, in bytes (the shipped examples are under 6 kB).
+MAX_FILE_BYTES = 1_000_000
+#: Most YAML aliases (``*name``) in one file: enough for shared shock lists, not a bomb.
+MAX_ALIASES = 100
+#: Most values (scalars, lists, mappings) in the document once aliases are expanded.
+MAX_NODES = 100_000
+#: Deepest nesting of lists and mappings (a scenario needs about 6).
+MAX_DEPTH = 40
 
 
 class Variant(BaseModel):
@@ -67,6 +82,22 @@ class _ScenarioFields(BaseModel):
     def _theta(cls, v: float | None) -> float | None:
         if v is not None and not (v > 0 and v < 1e3):
             raise ValueError(f"theta must be a positive trade elasticity (typically 2-10); got {v}")
+        return v
+
+    @field_validator("variants")
+    @classmethod
+    def _variant_names(cls, v: dict[str, Variant]) -> dict[str, Variant]:
+        # Results, tables and uncertainty bands are keyed by variant name: two names that
+        # print the same would be pooled or overwrite each other.
+        seen: dict[str, str] = {}
+        for name in v:
+            key = name.strip()
+            if not key:
+                raise ValueError("a variant needs a non-empty name")
+            if key in seen:
+                raise ValueError(f"variant names {seen[key]!r} and {name!r} differ only by "
+                                 "spaces; give each variant its own name")
+            seen[key] = name
         return v
 
 
@@ -120,22 +151,29 @@ class Scenario(_ScenarioFields):
         FileNotFoundError
         """
         p = Path(path)
-        if not p.exists():
-            raise FileNotFoundError(f"no such scenario file: {str(p)!r}")
-        text = p.read_text(encoding="utf-8")
-        return cls.from_yaml_text(text, source=p.name)
+        return cls.from_yaml_text(_read_text(p), source=p.name)
 
     @classmethod
     def from_yaml_text(cls, text: str, source: str = "<string>") -> Scenario:
-        """Validate a scenario given as YAML text."""
-        try:
-            node = yaml.compose(text, Loader=_Loader)
-            raw = yaml.load(text, Loader=_Loader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise ScenarioError(f"{source}:{at}: YAML syntax error: {problem}") from None
+        """Validate a scenario given as YAML text.
+
+        Raises
+        ------
+        ScenarioLimitError
+            Text longer than ``MAX_FILE_BYTES`` characters, more than ``MAX_ALIASES``
+            aliases, more than ``MAX_NODES`` values after expansion, or deeper than
+            ``MAX_DEPTH``; checked before the document is built.
+        DuplicateKeyError
+            A key or variant name given twice in one mapping.
+        ScenarioError
+            Syntax errors and invalid fields, with line numbers.
+        """
+        if not isinstance(text, str):
+            raise ScenarioError(f"{source}: expected YAML text (str); got {type(text).__name__}.")
+        if len(text) > MAX_FILE_BYTES:
+            raise ScenarioLimitError(f"{source}: {len(text):,} characters is more than a "
+                                     f"scenario file may hold ({MAX_FILE_BYTES:,}).")
+        raw, node = _parse(text, source)
         if not isinstance(raw, dict):
             raise ScenarioError(f"{source}: a scenario file must be a mapping with 'name' and "
                                 f"'shocks'; got {type(raw).__name__}.")
@@ -212,9 +250,168 @@ class Scenario(_ScenarioFields):
         return f"Scenario({self.name!r}, shocks={len(self.shocks)}{v})"
 
 
+def _read_text(p: Path) -> str:
+    """The UTF-8 text of a scenario file, refusing what is not a small regular file."""
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no such scenario file: {str(p)!r}") from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read scenario file {str(p)!r}: {exc.strerror}.") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ScenarioError(f"{str(p)!r} is a directory, not a scenario file; give the path "
+                            "of a .yaml file.")
+    if not stat.S_ISREG(st.st_mode):
+        raise ScenarioError(f"{str(p)!r} is not a regular file (a device, pipe or socket); "
+                            "give the path of a .yaml file.")
+    if st.st_size > MAX_FILE_BYTES:
+        raise ScenarioLimitError(f"{p.name}: {st.st_size:,} bytes is more than a scenario "
+                                 f"file may hold ({MAX_FILE_BYTES:,}); is it the right file?")
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError(f"cannot read scenario file {str(p)!r}: {exc.strerror}.") from None
+    if len(data) > MAX_FILE_BYTES:  # grew since stat, or a file system that lies
+        raise ScenarioLimitError(f"{p.name}: more than {MAX_FILE_BYTES:,} bytes.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ScenarioError(f"{p.name}: line {line}: not UTF-8 text (byte "
+                            f"0x{data[exc.start]:02x} at offset {exc.start}); save the file "
+                            "as UTF-8.") from None
+
+
+class _LimitError(Exception):
+    """Raised inside the composer; turned into ScenarioLimitError with the file name."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.mark = mark
+
+
+def _parse(text: str, source: str) -> tuple[Any, Any]:
+    """Compose once, check limits and duplicate keys on the node graph, then construct."""
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # the reader checks every character up front
+        line = text.count("\n", 0, exc.position) + 1
+        char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        raise ScenarioError(f"{source}: line {line}: character {char!r} is not "
+                            "allowed in YAML (control characters must be escaped in double "
+                            "quotes, e.g. \"\\t\").") from None
+    try:
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                _check_graph(node, source)
+            raw = loader.construct_document(node) if node is not None else None
+        except _LimitError as exc:
+            at = f" line {exc.mark.line + 1}:" if exc.mark is not None else ""
+            raise ScenarioLimitError(f"{source}:{at} {exc}") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            at = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc)
+            if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+                tag = problem.removeprefix("could not determine a constructor for the ")
+                raise ScenarioError(f"{source}:{at}: {tag} is not allowed: a scenario file "
+                                    "holds plain values (text, numbers, lists, mappings)."
+                                    ) from None
+            raise ScenarioError(f"{source}:{at}: YAML syntax error: {problem}") from None
+    finally:
+        loader.dispose()
+    return raw, node
+
+
+def _check_graph(root: Any, source: str) -> None:
+    """Refuse recursive aliases, alias bombs and duplicate keys.
+
+    Sizes are memoised per node, so shared (aliased) subtrees cost one visit: linear in
+    the composed document even when its expansion would be exponential. Anchors are
+    defined before their aliases, so a depth-first walk in document order meets each
+    shared node first where it is defined and the recursion depth stays that of the
+    composed document (at most MAX_DEPTH).
+    """
+    size: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def walk(node: Any, path: tuple[Any, ...]) -> int:
+        key = id(node)
+        if key in size:
+            return size[key]
+        if key in open_:
+            raise _LimitError("an alias refers to a value that contains it (a recursive "
+                            "anchor); scenarios cannot be recursive.", node.start_mark)
+        open_.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            _check_duplicates(node, path, source)
+            for k, v in node.value:
+                total += walk(k, path) + walk(v, (*path, getattr(k, "value", "?")))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                total += walk(v, (*path, i))
+        open_.discard(key)
+        if total > MAX_NODES:
+            raise _LimitError(f"more than {MAX_NODES:,} values once aliases are expanded (an "
+                            "alias bomb?); write the values out or use fewer aliases.",
+                            node.start_mark)
+        size[key] = total
+        return total
+
+    walk(root, ())
+
+
+def _check_duplicates(node: Any, path: tuple[Any, ...], source: str) -> None:
+    first: dict[str, int] = {}
+    for k, _ in node.value:
+        if not isinstance(k, yaml.ScalarNode):
+            continue
+        line = k.start_mark.line + 1
+        if k.value in first:
+            both = f"lines {first[k.value]} and {line}" if first[k.value] != line \
+                else f"both on line {line}"
+            if path == ("variants",):
+                raise DuplicateKeyError(f"{source}: line {line}: variant {k.value!r} is "
+                                        f"defined twice ({both}); give each variant its own "
+                                        "name.")
+            where = "in " + ".".join(str(p) for p in path) if path else "at the top level"
+            raise DuplicateKeyError(f"{source}: line {line}: key {k.value!r} appears twice "
+                                    f"{where} ({both}); YAML would silently keep the last "
+                                    "one; remove one.")
+        first[k.value] = line
+
+
 class _Loader(yaml.SafeLoader):
     """Safe loader with YAML 1.2 booleans: only true/false, so that ``on:`` (a tariff's
-    exporter) and ``NO`` stay strings instead of turning into booleans."""
+    exporter) and ``NO`` stay strings instead of turning into booleans.
+
+    It counts aliases and nesting while composing, so a bomb or a deeply nested document
+    stops early instead of exhausting memory or the stack.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _LimitError(f"more than {MAX_ALIASES} aliases (*name); write the values "
+                                "out.", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _LimitError(f"nested more than {MAX_DEPTH} levels deep; a scenario needs "
+                                "about 6.", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {

@@ -1,0 +1,452 @@
+"""The ASGI application: a versioned JSON API under ``/api/v1`` and the page at ``/``.
+
+Requests are validated by pydantic (:mod:`.schemas`), computed on a small thread pool by
+:mod:`.service`, cached by request (:mod:`.cache`), and answered as JSON, or CSV with
+``?format=csv`` (the answer's ``table``). Errors are JSON ``{"error": {"type",
+"message", "status"}}`` with one readable message: 400 for input the model rejects
+(unknown country, bad scenario), 422 for a request outside the schema or a limit, 413
+for a body too large, 429 for too many jobs, 504 for a computation over the time limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import threading
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Any, Literal
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+from starlette.middleware.gzip import GZipMiddleware
+
+from .. import __version__
+from ..errors import ConvergenceError, MiddlepowerError, ParameterError
+from ..scenario import Scenario
+from . import service
+from .assets import static_dir, topojson, vega_bundle
+from .cache import Memo
+from .jobs import JobLimitError, Jobs
+from .limits import Limits
+from .schemas import (
+    BriefRequest,
+    CoalitionRequest,
+    LeverageRequest,
+    MembersRequest,
+    SolveRequest,
+    ValidateRequest,
+)
+
+__all__ = ["create_app"]
+
+Format = Literal["json", "csv"]
+_FORMAT = Query("json", description="json, or csv for the answer's main table.")
+
+#: No inline script, no third-party origin; Vega compiles its expressions with
+#: ``new Function``, hence 'unsafe-eval'.
+_CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' "
+        "'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def _error(status: int, kind: str, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": {"type": kind, "message": message, "status": status,
+                                   **extra}}, status_code=status)
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
+    """One line per problem, ``field: message``, without echoing large inputs."""
+    lines, detail = [], []
+    for e in exc.errors():
+        loc = [str(p) for p in e.get("loc", ()) if p != "body"]
+        field = ".".join(loc) or "body"
+        msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
+        lines.append(f"{field}: {msg}")
+        detail.append({"field": field, "message": msg, "type": e.get("type")})
+    return "; ".join(lines), detail
+
+
+def _csv_cell(v: Any) -> Any:
+    if isinstance(v, list):
+        v = "+".join(str(x) for x in v)
+    # a cell starting with = + - @ is a formula in a spreadsheet: quote it as text
+    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + v
+    return v
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    fields: list[str] = []
+    for r in rows:
+        fields.extend(k for k in r if k not in fields)
+    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: _csv_cell(v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def _respond(payload: dict[str, Any], fmt: Format, name: str, hit: bool | None = None
+             ) -> Response:
+    headers = {} if hit is None else {"X-Cache": "hit" if hit else "miss"}
+    if fmt == "csv":
+        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return Response(_csv(payload.get("table", [])), media_type="text/csv; charset=utf-8",
+                        headers=headers)
+    body = getattr(payload, "json_bytes", None)
+    if body is not None:
+        return Response(body, media_type="application/json", headers=headers)
+    return JSONResponse(payload, headers=headers)
+
+
+class _Answer(dict):
+    """A JSON-ready answer and its encoding, made once: cached answers skip json.dumps."""
+
+    json_bytes: bytes
+
+
+def _encoded(payload: dict[str, Any]) -> _Answer:
+    out = _Answer(payload)
+    out.json_bytes = json.dumps(payload, ensure_ascii=False, allow_nan=False,
+                                separators=(",", ":")).encode("utf-8")
+    return out
+
+
+class _BodyLimit:
+    """Refuse bodies over ``limit`` bytes (413), declared or streamed."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        message = (f"request body over {self.limit:,} bytes; send a smaller scenario "
+                   "(the server accepts names and parameters, not data files).")
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await _error(413, "RequestTooLarge", message)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> dict:
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLargeError(message)
+            return msg
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLargeError as exc:
+            await _error(413, "RequestTooLarge", str(exc))(scope, receive, send)
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def create_app(data: str = "world2023", *, scheduler: str | None = None,
+               limits: Limits | None = None, warm: bool = True) -> FastAPI:
+    """Build the web application.
+
+    Parameters
+    ----------
+    data : str, default "world2023"
+        The dataset the page opens with (any shipped dataset can be asked for).
+    scheduler : str, optional
+        Dask scheduler address (``tcp://host:8786``): leverage jobs and coalition
+        searches run there instead of on the server's threads.
+    limits : Limits, optional
+        Bounds on requests; :class:`Limits` defaults when omitted.
+    warm : bool, default True
+        At start, load ``data``, answer the default brief and build the JavaScript
+        bundle in the background, so that the first visitor does not wait.
+
+    Returns
+    -------
+    FastAPI
+        Serve it with uvicorn (``middlepower serve``) or any ASGI server.
+    """
+    limits = limits or Limits()
+    if data not in service.shipped_names():
+        raise ParameterError(f"--data {data!r}: the server opens shipped datasets only "
+                               f"({', '.join(service.shipped_names())}).")
+    memo = Memo(limits.cache_entries)
+    # two pools: a one-scenario solve should not queue behind a brief's 250 solves
+    heavy = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="mp-heavy")
+    light = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mp-light")
+    jobs = Jobs(workers=2, per_client=limits.max_jobs_per_client)
+    executor_lock = threading.Lock()
+    executor: dict[str, Any] = {}
+
+    def dask() -> Any:
+        if scheduler is None:
+            return None
+        with executor_lock:
+            if "client" not in executor:
+                from ..model.batch import client_for
+
+                executor["client"] = client_for(scheduler)
+            return executor["client"]
+
+    def _warm() -> None:
+        try:
+            service.dataset_info(data)
+            req = BriefRequest(data=data, **_default_pair(data))
+            memo.get(_key("brief", req), lambda: service.brief(req, limits))
+        finally:
+            vega_bundle()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if warm:
+            threading.Thread(target=_warm, name="mp-warm", daemon=True).start()
+        yield
+        jobs.shutdown()
+        for pool in (heavy, light):
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(
+        title="middlepower", version=__version__, lifespan=lifespan,
+        description="Economic coercion and coalition responses in a structural-gravity "
+                    "trade model. JSON API (add `?format=csv` for the main table) and a "
+                    "page at `/`.",
+        openapi_url="/api/v1/openapi.json", docs_url="/docs", redoc_url=None)
+    app.state.memo, app.state.jobs, app.state.limits = memo, jobs, limits
+    app.add_middleware(GZipMiddleware, minimum_size=2048)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                      ) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not request.url.path.startswith("/docs"):  # Swagger UI loads its own CDN files
+            response.headers.setdefault("Content-Security-Policy", _CSP)
+        return response
+
+    # ------------------------------------------------------------------ errors
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        message, detail = _validation_message(exc)
+        return _error(422, "ValidationError", message, detail=detail)
+
+    @app.exception_handler(service.LimitExceededError)
+    async def on_limit(request: Request, exc: service.LimitExceededError) -> JSONResponse:
+        return _error(422, "LimitExceeded", str(exc))
+
+    @app.exception_handler(ConvergenceError)
+    async def on_convergence(request: Request, exc: ConvergenceError) -> JSONResponse:
+        return _error(422, type(exc).__name__, str(exc))
+
+    @app.exception_handler(MiddlepowerError)
+    async def on_input(request: Request, exc: MiddlepowerError) -> JSONResponse:
+        return _error(400, type(exc).__name__, str(exc))
+
+    @app.exception_handler(JobLimitError)
+    async def on_jobs(request: Request, exc: JobLimitError) -> JSONResponse:
+        return _error(429, "TooManyJobs", str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def on_http(request: Request, exc: HTTPException) -> JSONResponse:
+        kinds = {404: "NotFound", 405: "MethodNotAllowed", 504: "Timeout"}
+        return _error(exc.status_code, kinds.get(exc.status_code, "HTTPError"),
+                      str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def on_bug(request: Request, exc: Exception) -> JSONResponse:
+        # a bug, not the user's fault: say so in one line, keep the traceback in the log
+        import logging
+
+        logging.getLogger("middlepower.web").exception("unexpected error on %s",
+                                                       request.url.path)
+        return _error(500, "InternalError", f"the server failed on this request "
+                      f"({type(exc).__name__}); please report it with the request body.")
+
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    app.add_exception_handler(StarletteHTTPException, on_http)  # type: ignore[arg-type]
+
+    async def compute(kind: str, req: BaseModel, fn: Callable[[], dict[str, Any]]
+                      ) -> tuple[dict[str, Any], bool]:
+        """(answer, whether it came from the cache) for a validated request."""
+        key = _key(kind, req)
+        done = memo.ready(key)
+        if done is not None:
+            return done.result(), True
+        pool = light if kind in _LIGHT else heavy
+        fut = asyncio.wrap_future(pool.submit(memo.get, key, lambda: _encoded(fn())))
+        try:
+            return await asyncio.wait_for(fut, limits.timeout_s), False
+        except TimeoutError:
+            raise HTTPException(504, f"{kind} took longer than {limits.timeout_s:g} s; the "
+                                "answer will be cached when it is ready, so retry in a "
+                                "minute, or ask for less (fewer candidates, draws or "
+                                "economies).") from None
+
+    # ------------------------------------------------------------------ API
+    @app.get("/api/v1", tags=["meta"])
+    async def index() -> dict[str, Any]:
+        """The endpoints of this API version."""
+        return {"version": __version__, "docs": "/docs", "openapi": "/api/v1/openapi.json",
+                "endpoints": sorted({f"{m} {r.path}" for r in app.routes
+                                     if r.path.startswith("/api/v1/")
+                                     for m in getattr(r, "methods", ()) if m != "HEAD"})}
+
+    @app.get("/api/v1/health", tags=["meta"])
+    async def health() -> dict[str, Any]:
+        """Liveness, and the cache's size and hit counts."""
+        return {"status": "ok", "version": __version__, "cache": {
+            "entries": len(memo), "hits": memo.hits, "misses": memo.misses}}
+
+    @app.get("/api/v1/config", tags=["meta"])
+    async def config() -> dict[str, Any]:
+        """The dataset the page opens with, and the limits on requests."""
+        return {"default_data": data, "distributed": scheduler is not None,
+                "limits": {k: getattr(limits, k) for k in limits.__slots__}}
+
+    @app.get("/api/v1/datasets", tags=["data"])
+    async def list_datasets(format: Format = _FORMAT) -> Response:
+        """The shipped datasets: name, economies, year, unit, description."""
+        return _respond(service.dataset_list(), format, "datasets")
+
+    @app.get("/api/v1/datasets/{name}", tags=["data"])
+    async def get_dataset(name: str, format: Format = _FORMAT) -> Response:
+        """One dataset: its economies (code, name, output, trade), usable groups, sectors."""
+        payload, hit = await compute("dataset", _Name(name=name),
+                                     lambda: service.dataset_info(name))
+        return _respond(payload, format, name, hit)
+
+    @app.get("/api/v1/scenario/schema", tags=["scenarios"])
+    async def scenario_schema() -> dict[str, Any]:
+        """The JSON schema of scenarios (the YAML files and the ``scenario`` field)."""
+        return Scenario.json_schema()
+
+    @app.post("/api/v1/scenario/validate", tags=["scenarios"])
+    async def validate(req: ValidateRequest, format: Format = _FORMAT) -> Response:
+        """Check a scenario file's text: ``valid`` and the file/line/field ``errors``."""
+        payload, hit = await compute("validate", req, lambda: service.validate(req, limits))
+        return _respond(payload, format, "scenario", hit)
+
+    @app.post("/api/v1/solve", tags=["scenarios"])
+    async def solve(req: SolveRequest, format: Format = _FORMAT) -> Response:
+        """Solve a scenario (object or YAML text): every variant, every economy."""
+        payload, hit = await compute("solve", req, lambda: service.solve(req, limits))
+        return _respond(payload, format, "solve", hit)
+
+    @app.post("/api/v1/brief", tags=["coercion"])
+    async def brief(req: BriefRequest, format: Format = _FORMAT) -> Response:
+        """The coercion brief: headline, exposure, responses with bands, leverage,
+        coalitions, and each response's welfare change by economy."""
+        payload, hit = await compute("brief", req, lambda: service.brief(req, limits))
+        return _respond(payload, format, f"brief-{payload['target']}-{payload['against']}",
+                        hit)
+
+    @app.post("/api/v1/leverage", tags=["coercion"], status_code=202)
+    async def leverage(req: LeverageRequest, request: Request) -> dict[str, Any]:
+        """Start the leverage matrix as a job; poll ``status_url``, then ``result_url``."""
+        total = await asyncio.get_running_loop().run_in_executor(light, service.pairs_of, req)
+        job = jobs.submit("leverage", _key("leverage", req), _client(request), total,
+                          lambda progress: service.leverage(req, progress, dask()))
+        return job.public()
+
+    @app.get("/api/v1/jobs/{job_id}", tags=["jobs"])
+    async def job_status(job_id: str) -> dict[str, Any]:
+        """A job's status: queued, running (done of total), done or error."""
+        return _job(job_id).public()
+
+    @app.get("/api/v1/jobs/{job_id}/result", tags=["jobs"])
+    async def job_result(job_id: str, format: Format = _FORMAT) -> Response:
+        """A finished job's answer (409 while it runs; its error if it failed)."""
+        job = _job(job_id)
+        if job.status == "error":
+            return _error(400, job.error_type or "JobError", job.error)
+        if job.status != "done":
+            return _error(409, "NotReady", f"job {job_id} is {job.status} ({job.done} of "
+                          f"{job.total}); poll {job.public()['status_url']}.")
+        return _respond(job.result, format, job.kind)
+
+    def _job(job_id: str) -> Any:
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no job {job_id[:40]!r}: it never existed or was "
+                                "dropped (finished jobs are kept for a while); submit again.")
+        return job
+
+    @app.post("/api/v1/coalition/search", tags=["coalitions"])
+    async def coalition_search(req: CoalitionRequest, format: Format = _FORMAT) -> Response:
+        """Rank coalitions of the candidates by the target's welfare or their total gain."""
+        payload, hit = await compute("search", req,
+                                lambda: service.coalition_search(req, limits, dask()))
+        return _respond(payload, format, "coalitions", hit)
+
+    @app.post("/api/v1/coalition/shapley", tags=["coalitions"])
+    async def coalition_shapley(req: MembersRequest, format: Format = _FORMAT) -> Response:
+        """Each member's Shapley share of the coalition's gain."""
+        payload, hit = await compute("shapley", req,
+                                     lambda: service.shapley(req, limits, dask()))
+        return _respond(payload, format, "shapley", hit)
+
+    @app.post("/api/v1/coalition/stability", tags=["coalitions"])
+    async def coalition_stability(req: MembersRequest, format: Format = _FORMAT
+                                  ) -> Response:
+        """Does every member gain? Who would rather stay out? Is the split in the core?"""
+        payload, hit = await compute("stability", req,
+                                lambda: service.stability(req, limits, dask()))
+        return _respond(payload, format, "stability", hit)
+
+    # ------------------------------------------------------------------ page
+    @app.get("/", include_in_schema=False)
+    async def page() -> FileResponse:
+        return FileResponse(static_dir() / "index.html", media_type="text/html")
+
+    @app.get("/static/vendor/vega.js", include_in_schema=False)
+    async def vega() -> Response:
+        body = await asyncio.get_running_loop().run_in_executor(None, vega_bundle)
+        return Response(body, media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/static/vendor/countries-110m.json", include_in_schema=False)
+    async def world_map() -> Response:
+        return Response(topojson(), media_type="application/json",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+    # outermost: a large body is refused before anything reads it
+    app.add_middleware(_BodyLimit, limit=limits.max_body_bytes)
+    return app
+
+
+class _Name(BaseModel):
+    name: str
+
+
+#: Requests that solve at most a few scenarios.
+_LIGHT = frozenset({"dataset", "validate", "solve"})
+
+
+def _key(kind: str, req: BaseModel) -> str:
+    return kind + ":" + json.dumps(req.model_dump(mode="json"), sort_keys=True)
+
+
+def _default_pair(data: str) -> dict[str, str]:
+    d = service.dataset_info(data)["defaults"]
+    return {"target": d["target"], "against": d["against"]}

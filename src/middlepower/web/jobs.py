@@ -1,0 +1,136 @@
+"""Long computations as jobs: submitted, polled for progress, fetched when done.
+
+A leverage matrix on the 193-economy dataset is 18,528 general-equilibrium solves (about
+a minute): a request that waited for it would hold a connection and a worker for that
+long. A job returns at once with an id; ``GET /api/v1/jobs/{id}`` reports ``done`` out
+of ``total`` until the result is there. Identical requests share one job, a client may
+have only a few jobs queued or running, and finished jobs are kept in a bounded table.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = ["Job", "JobLimitError", "Jobs"]
+
+Status = Literal["queued", "running", "done", "error"]
+
+
+class JobLimitError(Exception):
+    """A client asked for more concurrent jobs than allowed."""
+
+
+@dataclass
+class Job:
+    """One submitted computation and what is known about it so far."""
+
+    id: str
+    kind: str
+    key: str
+    client: str
+    total: int
+    done: int = 0
+    status: Status = "queued"
+    result: Any = field(default=None, repr=False)
+    error: str = ""
+    error_type: str = ""
+    created: float = field(default_factory=time.time)
+    finished: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("queued", "running")
+
+    def public(self) -> dict[str, Any]:
+        """What the progress endpoint shows (no result: that has its own endpoint)."""
+        elapsed = (self.finished or time.time()) - self.created
+        return {"id": self.id, "kind": self.kind, "status": self.status, "done": self.done,
+                "total": self.total,
+                "progress": 1.0 if self.status == "done" else
+                (self.done / self.total if self.total else 0.0),
+                "elapsed_s": round(elapsed, 3), "error": self.error or None,
+                "error_type": self.error_type or None,
+                "status_url": f"/api/v1/jobs/{self.id}",
+                "result_url": f"/api/v1/jobs/{self.id}/result"}
+
+
+class Jobs:
+    """A bounded table of jobs run on a small thread pool.
+
+    Parameters
+    ----------
+    workers : int
+        Jobs computed at once.
+    per_client : int
+        Jobs one client may have queued or running.
+    keep : int
+        Finished jobs kept for polling (oldest dropped first).
+    """
+
+    def __init__(self, workers: int = 2, per_client: int = 2, keep: int = 64) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mp-job")
+        self._per_client = per_client
+        self._keep = keep
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def submit(self, kind: str, key: str, client: str, total: int,
+               fn: Callable[[Callable[[int], None]], Any]) -> Job:
+        """Start ``fn(progress)`` as a job, or return the job already computing ``key``.
+
+        Raises
+        ------
+        JobLimitError
+            When ``client`` already has ``per_client`` active jobs.
+        """
+        with self._lock:
+            for job in self._jobs.values():
+                if job.key == key and job.status != "error":
+                    return job
+            active = sum(1 for j in self._jobs.values() if j.client == client and j.active)
+            if active >= self._per_client:
+                raise JobLimitError(
+                    f"you already have {active} job(s) queued or running (at most "
+                    f"{self._per_client}); wait for one to finish (GET /api/v1/jobs/<id>).")
+            job = Job(id=secrets.token_urlsafe(9), kind=kind, key=key, client=client,
+                      total=total)
+            self._jobs[job.id] = job
+            self._trim()
+        self._pool.submit(self._run, job, fn)
+        return job
+
+    def _trim(self) -> None:
+        finished = [j.id for j in self._jobs.values() if not j.active]
+        for jid in finished[: max(0, len(self._jobs) - self._keep)]:
+            del self._jobs[jid]
+
+    def _run(self, job: Job, fn: Callable[[Callable[[int], None]], Any]) -> None:
+        job.status = "running"
+
+        def progress(k: int) -> None:
+            job.done = min(int(k), job.total)
+
+        try:
+            job.result = fn(progress)
+            job.done = job.total
+            job.status = "done"
+        except Exception as exc:  # a job's error is reported by the progress endpoint
+            job.error = str(exc) or type(exc).__name__
+            job.error_type = type(exc).__name__
+            job.status = "error"
+        finally:
+            job.finished = time.time()
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
