@@ -55,6 +55,9 @@ def _root(debug: Annotated[bool, typer.Option(
 Data = Annotated[str, typer.Option("--data", "-d", help="Dataset name or path to a long table.")]
 Theta = Annotated[float | None, typer.Option(
     help="Trade elasticity (default: the dataset's sectoral elasticities, else 5).")]
+AsOf = Annotated[str | None, typer.Option(
+    "--as-of", help="Start from the US tariffs in force on this date (YYYY-MM-DD, 2025-01-01 "
+                    "to 2026-09-21) instead of the dataset's baseline tariffs.")]
 Sectors = Annotated[str | None, typer.Option(
     help="Comma-separated sectors the tariffs hit (codes or aliases: steel,autos); "
          "multi-sector data only; default: all goods.")]
@@ -174,10 +177,17 @@ def _write(outputs: Sequence[tuple[Path | None, Callable[[], str], str]]) -> Non
         console.print(f"wrote {path}")
 
 
-def _load(data: str):
+def _load(data: str, as_of: str | None = None, theta: float | None = None,
+          deficits: str = "additive"):
+    """The dataset; with ``as_of``, the equilibrium under the US tariffs in force then."""
     from .data import load
 
-    return load(data)
+    world = load(data)
+    if as_of is None:
+        return world
+    from .policy import baseline
+
+    return baseline(world, as_of, theta=theta, deficits=deficits)
 
 
 def _fmt(x: float, digits: int = 2) -> str:
@@ -256,6 +266,7 @@ def brief(
     exempt: Annotated[float, typer.Option(
         help="Share of the target's exports entering duty-free (e.g. 0.8 under USMCA).")
         ] = 0.0,
+    as_of: AsOf = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the brief as JSON.")
                         ] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML brief.")
@@ -268,7 +279,7 @@ def brief(
     _check_bands(bands)
     _outputs([(json_out, "--json"), (html_out, "--html")], [data])
     with _progress_note("loading data and solving the responses..."):
-        world = _load(data)
+        world = _load(data, as_of, theta, deficits)
         b = make_brief(world, target, against, tariff, theta=theta, deficits=deficits,
                        bands=bands, sectors=_sector_list(sectors), exempt=exempt)
     e = b.exposure
@@ -316,6 +327,7 @@ def run(
     theta: Annotated[float | None, typer.Option(help="Override the file's theta.")] = None,
     top: Annotated[int, typer.Option(help="Rows per table (largest welfare changes).")] = 12,
     bands: Annotated[int, typer.Option(help="Draws for 5-95% welfare bands (0: none).")] = 0,
+    as_of: AsOf = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write results as JSON.")
                         ] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write results as CSV.")] = None,
@@ -330,10 +342,11 @@ def run(
     _check_bands(bands)
     _outputs([(json_out, "--json"), (csv_out, "--csv"), (html_out, "--html")], [file, data])
     scenario = Scenario.from_yaml(file)
-    world = _load(data or scenario.data or "world2023")
+    th = theta if theta is not None else scenario.theta
+    world = _load(data or scenario.data or "world2023", as_of, th,
+                  scenario.deficits or "additive")
     scenario.check(world)
     variants = scenario.expand()
-    th = theta if theta is not None else scenario.theta
     from rich.progress import Progress
 
     with Progress(transient=True, console=console) as bar:
@@ -723,6 +736,42 @@ def suggest_cmd(
         else:
             brief(main_tariff.targets[0], against=main_tariff.actor,
                   tariff=main_tariff.rate or 0.25, data=data, bands=0)
+
+
+@app.command()
+@_guard
+def timeline(
+    data: Data = "world2023",
+    countries: Annotated[str | None, typer.Option(
+        help="Comma-separated economies to show (default CAN, MEX, CHN, EU27, USA).")] = None,
+    theta: Theta = None,
+    deficits: Annotated[str, typer.Option(help="additive or ratio.")] = "additive",
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the table.")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write the step chart.")
+                        ] = None,
+) -> None:
+    """The US tariffs in force at every change date since 2025, and what each cost."""
+    from .policy import timeline as run_timeline
+    from .policy import timeline_html
+
+    _outputs([(csv_out, "--csv"), (html_out, "--html")], [data])
+    codes = [c.strip() for c in countries.split(",") if c.strip()] if countries else None
+    with _progress_note("solving every change date..."):
+        table = run_timeline(_load(data), codes, theta=theta, deficits=deficits)
+    wide = table.pivot(index="date", columns="country", values="welfare_pct")
+    wide = wide[list(dict.fromkeys(table.country))]
+    events = table.drop_duplicates("date").set_index("date")["event"]
+    out = Table(title="US tariffs in force: welfare change relative to 2024 tariffs, %")
+    out.add_column("date")
+    out.add_column("step")
+    for c in wide.columns:
+        out.add_column(c, justify="right")
+    for d in wide.index:
+        out.add_row(f"{d:%Y-%m-%d}", Text(str(events[d])),
+                    *[f"{v:+.2f}" for v in wide.loc[d]])
+    console.print(out)
+    _write([(csv_out, lambda: table.to_csv(index=False), "--csv"),
+            (html_out, lambda: timeline_html(table), "--html")])
 
 
 def main() -> None:

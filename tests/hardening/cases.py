@@ -292,10 +292,8 @@ _OUTPUTS = [
          "OutputError", r"the folder 'nosuch' does not exist"),
 ]
 
-CASES: list[Case] = [*_YAML, *_DATA, *_OPTIONS, *_OUTPUTS]
-
-# ----------------------------------------------------------------------------- engine (pending)
-PENDING_ENGINE: list[Case] = [
+# ----------------------------------------------------------------------------- engine
+_ENGINE: list[Case] = [
     Case("tariff-1000pct-on-rus", "engine", "api",
          "mp.solve(world, mp.Scenario('x', [mp.tariff(by=[c for c in world.countries "
          "if c != 'RUS'], on='RUS', rate=10)]))", "ScenarioError",
@@ -326,8 +324,41 @@ PENDING_ENGINE: list[Case] = [
     Case("two-country-deficit-200pct", "engine", "api",
          "mp.solve(mp.World.from_matrix(['A', 'B'], [[1.0, 50.0], [1.0, 100.0]]), "
          "mp.Scenario('x', [mp.tariff(by='B', on='A', rate=2.0)]))",
-         "InadmissibleEquilibriumError", r"deficit|ratio"),
+         "ConvergenceError", r"deficits='ratio'"),
     Case("yaml-rate-10-without-flag", "engine", "cli", "middlepower run big.yaml", "exit 2",
          r"allow_extreme",
          {"big.yaml": "name: x\nshocks:\n  - {type: tariff, by: USA, on: RUS, rate: 10}\n"}),
+    Case("unknown-sector", "engine", "api",
+         "mp.Scenario('x', [mp.tariff(by='USA', on='CAN', rate=0.25, sectors=['steal'])])"
+         ".check(mp.load('wiod2014'))", "UnknownSectorError", r"'steal'.*did you mean 'steel'"),
+    Case("sector-on-one-sector-world", "engine", "api",
+         "mp.Scenario('x', [mp.tariff(by='USA', on='CAN', rate=0.25, sectors=['steel'])])"
+         ".check(world)", "UnknownSectorError", r"'steel'.*1 sector"),
+    Case("exempt-one", "engine", "api",
+         "mp.tariff(by='USA', on='CAN', rate=0.25, exempt=1.0)", "ScenarioError",
+         r"exempt.*\[0, 1\)"),
+    Case("sectors-empty", "engine", "api",
+         "mp.tariff(by='USA', on='CAN', rate=0.25, sectors=[])", "ScenarioError",
+         r"sectors is empty"),
+    Case("io-shares-not-one", "engine", "api",
+         "mp.World(['A', 'B'], [[[5.0, 1], [1, 5]], [[5.0, 1], [1, 5]]], sectors=['x', 'y'], "
+         "value_added=[[0.5, 0.5], [0.5, 0.5]], io=[[[0.2, 0.2], [0.2, 0.2]], "
+         "[[0.3, 0.3], [0.2, 0.3]]])", "DataError", r"sector x of A: value-added share 0.5 plus input shares 0.4 = 0.9, not 1"),
+    Case("theta-wrong-shape", "engine", "api",
+         "mp.solve(mp.load('wiod2014'), mp.Scenario('x', []), theta=[4.0, 5.0, 6.0])",
+         "ParameterError", r"theta"),
+    Case("conditional-with-sectors", "engine", "api",
+         "mp.solve(mp.load('cp1993'), mp.Scenario('x', []), mode='conditional')",
+         "ParameterError", r"collapse"),
+    Case("negative-sector-flow", "engine", "api",
+         "mp.World(['A', 'B'], [[[5.0, -1], [1, 5]], [[5.0, 1], [1, 5]]], sectors=['x', 'y'])",
+         "NegativeFlowError", r"flows\[x, A, B\]"),
+    Case("tariff-self-in-list", "engine", "api",
+         "mp.solve(world, mp.Scenario('x', [mp.tariff(by='USA', on=['USA', 'CAN'], "
+         "rate=0.25)]))", "ScenarioError", r"USA on both sides"),
 ]
+
+CASES: list[Case] = [*_YAML, *_DATA, *_OPTIONS, *_OUTPUTS, *_ENGINE]
+
+#: Cases waiting for the engine: none left.
+PENDING_ENGINE: list[Case] = []

@@ -175,6 +175,11 @@ def pre2025(world: World) -> World:
     return world.with_tariffs(t)
 
 
+def _theta_label(theta: float | None) -> str:
+    """``5`` or ``sectoral``/``5 (default)`` for the default (None) elasticities."""
+    return f"{theta:g}" if theta is not None else "default"
+
+
 def _world(data: str | World) -> World:
     if isinstance(data, World):
         return data
@@ -183,7 +188,7 @@ def _world(data: str | World) -> World:
     return load(data)
 
 
-def cost(data: str | World = "world2023", as_of: Any = "2026-01-20", *, theta: float = 5.0,
+def cost(data: str | World = "world2023", as_of: Any = "2026-01-20", *, theta: float | None = None,
          deficits: Literal["additive", "ratio"] = "additive", relative_to_2024: bool = True,
          **solve_options: Any) -> Any:
     """Solve the US tariffs in force on ``as_of``: what they cost, relative to 2024 tariffs.
@@ -211,7 +216,7 @@ def cost(data: str | World = "world2023", as_of: Any = "2026-01-20", *, theta: f
 
 
 def baseline(data: str | World = "world2023", as_of: Any = "2026-01-20", *,
-             theta: float = 5.0, deficits: Literal["additive", "ratio"] = "additive",
+             theta: float | None = None, deficits: Literal["additive", "ratio"] = "additive",
              relative_to_2024: bool = True, **solve_options: Any) -> World:
     """The world with the US tariffs of ``as_of`` in force: a baseline for further shocks.
 
@@ -234,7 +239,8 @@ def baseline(data: str | World = "world2023", as_of: Any = "2026-01-20", *,
     world = r.world
     return world_from_result(r, source=(
         f"{world.source} | with the US tariffs in force on {_parse(as_of).date()} "
-        f"(tracker commit {provenance()['commit']}, theta={theta:g}, deficits={deficits}), "
+        f"(tracker commit {provenance()['commit']}, theta={_theta_label(theta)}, "
+        f"deficits={deficits}), "
         "in counterfactual prices"))
 
 
@@ -249,7 +255,7 @@ def _possessive(name: str) -> str:
 
 
 def headline(data: str | World = "world2023", country: str = "CAN",
-             as_of: Any = "2026-01-20", *, theta: float = 5.0,
+             as_of: Any = "2026-01-20", *, theta: float | None = None,
              deficits: Literal["additive", "ratio"] = "additive",
              result: Any = None) -> str:
     """One sentence: the US tariff on ``country`` in force on a date and what it costs.
@@ -280,7 +286,7 @@ def headline(data: str | World = "world2023", country: str = "CAN",
     return (f"On {day.day} {day:%b %Y} the US taxes goods from {name} at "
             f"{100 * rates.loc[country, 'rate']:.1f}% on average (tracker; "
             f"{100 * rates.loc[country, 'rate_2024']:.1f}% in 2024); this {effect}, "
-            f"relative to 2024 tariffs (theta = {theta:g}).")
+            f"relative to 2024 tariffs (theta = {_theta_label(theta)}).")
 
 
 def _effect(name: str, pct: float) -> str:

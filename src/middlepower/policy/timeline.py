@@ -33,7 +33,7 @@ MAIN_STEPS = ("2025-02-04", "2025-03-06", "2025-04-05", "2025-05-12", "2025-08-0
 
 
 def timeline(world: str | World = "world2023", countries: Sequence[str] | None = None, *,
-             theta: float = 5.0, deficits: Literal["additive", "ratio"] = "additive",
+             theta: float | None = None, deficits: Literal["additive", "ratio"] = "additive",
              dates: Sequence[Any] | None = None, relative_to_2024: bool = True,
              **solve_options: Any) -> pd.DataFrame:
     """Welfare change relative to 2024 tariffs under the US tariffs of every change date.
@@ -90,7 +90,8 @@ def timeline(world: str | World = "world2023", countries: Sequence[str] | None =
                          "welfare_pct": float(table.loc[c, "welfare_pct"]),
                          "real_gdp_pct": float(table.loc[c, "real_gdp_pct"])})
     out = pd.DataFrame(rows)
-    out.attrs.update(theta=theta, deficits=deficits, commit=provenance()["commit"],
+    out.attrs.update(theta=theta if theta is not None else "default", deficits=deficits,
+                     commit=provenance()["commit"],
                      relative_to_2024=relative_to_2024, source=start.source)
     return out
 

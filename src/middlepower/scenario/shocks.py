@@ -137,6 +137,13 @@ class _Shock(BaseModel):
                       dtype=np.intp)
         im = np.array(world.resolve(importers, _at(where, f"{self.type}.{field_im}")),
                       dtype=np.intp)
+        named = {c for c in _as_list(exporters) if c in world} & \
+            {c for c in _as_list(importers) if c in world}
+        if named and (field_ex != field_im or not isinstance(self, Agreement)):
+            raise ScenarioError(
+                f"{_prefix(where)}{self.type} names {', '.join(sorted(named))} on both sides: a "
+                "country cannot tax, embargo or trade with itself; remove it from one side "
+                "(a group on both sides, e.g. a tariff war among the G7, is fine).")
         ii, jj = np.meshgrid(ex, im, indexing="ij")
         keep = ii != jj
         if not keep.any():
@@ -208,6 +215,12 @@ class Tariff(_Shock):
     def _sectors(self) -> Tariff:
         if self.sectors is not None and not self.sectors:
             raise ValueError("sectors is empty; omit it to tax every sector")
+        from ..data.groups import groups
+
+        by = _as_list(self.by)
+        if set(by) == set(_as_list(self.on)) and len(by) == 1 and by[0] not in groups:
+            raise ValueError(f"{self.by!r} would tax itself: a country cannot tax its own "
+                             "goods; name another economy in 'on'")
         return self
 
     @property
