@@ -359,6 +359,14 @@ class World:
             n = int(np.flatnonzero(va <= 0)[0])
             raise DataError(f"{self._countries[n]} has no value added (value-added shares "
                             "times output sum to 0): its wage is not determined.")
+        income = self.income()
+        if (income <= 0).any():
+            n = int(np.argmin(income))
+            raise DataError(
+                f"{self._countries[n]}: final spending (value added {self.value_added()[n]:.4g} "
+                f"+ deficit {self.deficit()[n]:.4g} + tariff revenue "
+                f"{self.tariff_revenue()[n]:.4g}) is {income[n]:.4g} <= 0: intermediate use "
+                "takes more than the economy buys; make flows and input shares consistent.")
         alpha = self._alpha_raw()
         bad = alpha < -1e-8
         if bad.any():
