@@ -1,5 +1,6 @@
 """Baseline data: the :class:`World`, readers, named groups and shipped datasets."""
 
+from .agreements import agreements
 from .datasets import cp_tariffs_2005, datasets, load, provenance
 from .groups import Group, groups
 from .readers import add_domestic_sales, read_baci, read_icio, read_table, read_yotov
@@ -9,6 +10,7 @@ __all__ = [
     "Group",
     "World",
     "add_domestic_sales",
+    "agreements",
     "cp_tariffs_2005",
     "datasets",
     "groups",

@@ -566,6 +566,14 @@ class World:
         return dict(self._regions)
 
     @property
+    def agreements(self) -> pd.DataFrame:
+        """Pairs of economies trading under an agreement in force in ``year`` (a, b,
+        agreement, since), from the shipped table; see :mod:`middlepower.data.agreements`."""
+        from .agreements import agreements
+
+        return agreements(self)
+
+    @property
     def n(self) -> int:
         """Number of economies."""
         return len(self._countries)

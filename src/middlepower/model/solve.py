@@ -109,6 +109,7 @@ class _Solution:
     income: np.ndarray     # (b, N) I'_n
     iterations: np.ndarray  # (b,)
     residual: np.ndarray   # (b,)
+    exports: np.ndarray | None = None  # (b, N), where the fast path computed them
 
 
 #: Largest trade elasticity accepted: beyond it shares overflow double precision.
@@ -326,32 +327,132 @@ def solve_many(
     thetas = _check_theta(theta, len(items), world)
     spec = _check_options(world, thetas, deficits, mode, numeraire, tol, max_iter, damping)
     base = _baseline(world)
-    arrays = [s.arrays(world) for s in items]  # every shock validated before any solve
-    n, S = world.n, world.n_sectors
     if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) < 1):
         raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer.")
-    size = int(chunk_size) if chunk_size else max(1, _MAX_BLOCK // (S * n * n))
     out: list[Result] = []
+    for start, sol in _solutions(world, base, items, spec, chunk_size, progress):
+        out += _results_of(world, base, items[start:start + len(sol.w)], spec, start, sol,
+                           "conditional" if spec.conditional else deficits)
+    return Results(out)
+
+
+#: Use the fast one-sector path (:mod:`._fast`) where it applies; False forces the plain
+#: path everywhere (the reference the tests and benchmarks compare against).
+_FAST = True
+
+#: Scenarios x N per chunk on the fast path: its arrays are (b, N) and (b, 5, N), so a
+#: chunk can be large; the shared (N, 2N) baseline is read once per chunk and iteration.
+_FAST_BLOCK = 200_000
+
+
+def _fast_applies(base: Baseline, spec: _Spec) -> bool:
+    return (_FAST and len(base.sectors) == 1 and not base.has_io and not spec.conditional
+            and not spec.ref_price)
+
+
+def _solutions(world: World, base: Baseline, items: list[Scenario], spec: _Spec,
+               chunk_size: int | None, progress: bool | Callable[[int], None],
+               patches: Any = None) -> Iterable[tuple[int, _Solution]]:
+    """(first row, solution) of each chunk of ``items``; every shock is validated (turned
+    into arrays) before any solve. ``patches`` (fast path only) replaces the arrays."""
+    n, S = world.n, world.n_sectors
+    fast = _fast_applies(base, spec)
+    if fast:
+        from . import _fast
+
+        fb = _fast.base1(base, world._views)
+        if patches is None:
+            t0 = base.sector_tariffs[0]
+            patches = _fast.Patches.concat([_fast.patches_from_arrays([s.arrays(world)], t0)
+                                            for s in items])
+        default = max(1, _FAST_BLOCK // n)
+    else:
+        arrays = [s.arrays(world) for s in items]  # every shock validated before any solve
+        default = max(1, _MAX_BLOCK // (S * n * n))
+    size = int(chunk_size) if chunk_size else default
     bar, advance = _progress(progress, len(items))
     try:
         for start in range(0, len(items), size):
+            rows = np.arange(start, min(start + size, len(items)))
             names = [s.name for s in items[start:start + size]]
             part = replace(spec, theta=spec.theta[start:start + size])
-            sol = _solve_batch(base, arrays[start:start + size], part, names)
-            for k, s in enumerate(items[start:start + size]):
-                th = part.theta[k]
-                out.append(Result(scenario=s, world=world, base=base,
-                                  theta=float(th[0]) if S == 1 else th.copy(),
-                                  deficits="conditional" if spec.conditional else deficits,
-                                  w=sol.w[k], c_theta=sol.c_theta[k], p_theta=sol.p_theta[k],
-                                  absorption=sol.absorption[k], income=sol.income[k],
-                                  iterations=int(sol.iterations[k]),
-                                  max_residual=float(sol.residual[k])))
+            if fast:
+                sol = _fast_batch(world, base, fb, patches.take(rows), part, names,
+                                  items[start:start + size])
+            else:
+                sol = _solve_batch(base, arrays[start:start + size], part, names)
+            yield start, sol
             advance(len(names))
     finally:
         if bar is not None:
             bar.stop()
-    return Results(out)
+
+
+def _fast_batch(world: World, base: Baseline, fb: Any, patches: Any, spec: _Spec,
+                names: list[str], items: list[Scenario]) -> _Solution:
+    """:func:`_solve_batch` on the fast path; errors are reported by the plain path."""
+    from . import _fast
+
+    d = _fast._deltas(fb, patches, spec.theta[:, 0])
+    bad = _fast.isolated(fb, d) & (np.abs(base.deficit) > 1e-9 * base.output)[None, :]
+    x = it = res = diverged = None
+    if not bad.any():
+        x, it, res, diverged = _fast.solve_patches(fb, patches, spec)
+    if bad.any() or diverged.any() or (res > spec.tol).any():
+        # the plain path raises the same error, with its diagnostics
+        return _solve_batch(base, [s.arrays(world) for s in items], spec, names)
+    ev, exports = _fast.evaluate(x, fb, patches, spec)
+    _check_admissible(ev, base, spec, names, it, res)
+    return _Solution(ev.w, ev.c_theta, ev.p_theta, ev.absorption, ev.income, it, res,
+                     exports)
+
+
+def _summaries(world: World, items: list[Scenario], theta: Any = None,
+               deficits: DeficitClosure = "additive", *, patches: Any = None,
+               progress: bool | Callable[[int], None] = False) -> dict[str, np.ndarray]:
+    """(b, N) outcomes of many scenarios without building a :class:`Result` each: what
+    analyses of thousands of solves read. Keys: ``w_hat``, ``welfare_hat``,
+    ``price_index_hat`` (as :class:`Result` computes them) and ``exports`` (pre-tariff sales
+    abroad, as ``Result.flows_matrix`` off the diagonal summed by exporter).
+
+    ``patches`` (a :class:`._fast.Patches`, one-sector worlds) stands for the scenarios'
+    shocks where an analysis built them directly; ``items`` then only name the rows.
+    """
+    thetas = _check_theta(theta, len(items), world)
+    spec = _check_options(world, thetas, deficits, "full", "world", 1e-10, 10_000, 1.0)
+    base = _baseline(world)
+    th_s = spec.theta[:, :, None]                     # (b, S, 1)
+    parts: dict[str, list[np.ndarray]] = {"w_hat": [], "welfare_hat": [],
+                                          "price_index_hat": [], "exports": []}
+    for start, sol in _solutions(world, base, items, spec, None, progress,
+                                 patches if _fast_applies(base, spec) else None):
+        th = th_s[start:start + len(sol.w)]
+        price = np.exp((base.alpha * np.log(sol.p_theta ** (-1.0 / th))).sum(axis=1))
+        parts["w_hat"].append(sol.w)
+        parts["price_index_hat"].append(price)
+        parts["welfare_hat"].append(sol.income / base.income / price)
+        ex = sol.exports
+        if ex is None:
+            ex = np.stack([r.flows_matrix.sum(axis=1) - np.diagonal(r.flows_matrix)
+                           for r in _results_of(world, base, items[start:start + len(sol.w)],
+                                                spec, start, sol, deficits)])
+        parts["exports"].append(ex)
+    return {k: np.concatenate(v) for k, v in parts.items()}
+
+
+def _results_of(world: World, base: Baseline, items: list[Scenario], spec: _Spec,
+                start: int, sol: _Solution, deficits: str) -> list[Result]:
+    S = len(base.sectors)
+    out = []
+    for k, s in enumerate(items):
+        th = spec.theta[start + k]
+        out.append(Result(scenario=s, world=world, base=base,
+                          theta=float(th[0]) if S == 1 else th.copy(), deficits=deficits,
+                          w=sol.w[k], c_theta=sol.c_theta[k], p_theta=sol.p_theta[k],
+                          absorption=sol.absorption[k], income=sol.income[k],
+                          iterations=int(sol.iterations[k]),
+                          max_residual=float(sol.residual[k])))
+    return out
 
 
 def _baseline(world: World) -> Baseline:
