@@ -46,3 +46,12 @@ def test_unknown_sector_exits_2():
                             "--sectors", "steal", "--bands", "0"])
     assert r.exit_code == 2
     assert "did you mean 'steel'" in r.output and "Traceback" not in r.output
+
+
+def test_show_lists_export_sectors_and_aliases():
+    r = runner.invoke(app, ["show", "CAN", "--data", "wiod2014", "--top", "3"])
+    assert r.exit_code == 0, r.output
+    assert "largest export sectors of CAN" in r.stdout and "Mining" in r.stdout
+    assert "steel" in r.stdout
+    r = runner.invoke(app, ["datasets"])
+    assert r.exit_code == 0 and "wiod2014" in r.stdout and "50" in r.stdout

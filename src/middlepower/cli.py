@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import click
+import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -201,10 +202,11 @@ def datasets() -> None:
     from .data import datasets as _datasets
 
     table = Table(title="middlepower datasets")
-    for col in ("name", "economies", "year", "unit", "description"):
+    for col in ("name", "economies", "sectors", "year", "unit", "description"):
         table.add_column(col)
     for name, row in _datasets().iterrows():
-        table.add_row(str(name), str(row.economies), str(row.year), row.unit, row.description)
+        table.add_row(str(name), str(row.economies), str(getattr(row, "sectors", 1)),
+                      str(row.year), row.unit, row.description)
     console.print(table)
 
 
@@ -244,6 +246,22 @@ def show(
                       f"{row.import_share_pct:.1f}%", f"{100 * row.tariff_faced:.1f}%",
                       f"{100 * row.tariff_charged:.1f}%")
     console.print(table)
+    if world.n_sectors > 1:
+        X = world.sector_flows[:, k, :]
+        exports = X.sum(axis=1) - X[:, k]
+        order = np.argsort(-exports)[:top]
+        sec = Table(title=f"largest export sectors of {code} ({world.n_sectors} sectors; "
+                          "--sectors takes codes or aliases)")
+        for col in ("sector", "name", "exports", "share of exports", "% of sector output"):
+            sec.add_column(col, justify="left" if col in ("sector", "name") else "right")
+        out = X.sum(axis=1)
+        for s_ in order:
+            sec.add_row(world.sectors[s_], world.sector_names[s_], _fmt(exports[s_]),
+                        f"{100 * exports[s_] / max(exports.sum(), 1e-300):.1f}%",
+                        f"{100 * exports[s_] / max(out[s_], 1e-300):.1f}%")
+        console.print(sec)
+        aliases = ", ".join(world.sector_groups)
+        console.print(Text(f"sector aliases: {aliases}"), style="dim")
     console.print(f"source: {world.source[:160]}..." if world.source else "", style="dim")
 
 

@@ -76,7 +76,7 @@ def _rows() -> list[tuple[str, int, int | None, list[_Member]]]:
     df = agreements_table()
     by_key: dict[str, list[_Member]] = {}
     out = []
-    for r in df.itertuples():
+    for r in df.sort_values("entry_into_force", kind="stable").itertuples():
         until = None if pd.isna(r.until) else int(r.until)
         members: list[_Member] = []
         for tok in r.members.split():
@@ -93,9 +93,9 @@ def _rows() -> list[tuple[str, int, int | None, list[_Member]]]:
 
 @lru_cache(maxsize=16)
 def pair_agreements(year: int | None) -> dict[frozenset[str], tuple[str, int]]:
-    """``{frozenset({a, b}): (agreement, since)}`` for every pair under an agreement in
-    ``year`` (ISO3 codes); the earliest agreement when several apply. ``None``: every
-    agreement ever listed, as if in force today."""
+    """``{frozenset({a, b}): (agreements, since)}`` for every pair under an agreement in
+    ``year`` (ISO3 codes): their names joined by ``"; "``, latest first, and the year
+    the pair first traded under one. ``None``: every agreement ever listed."""
     out: dict[frozenset[str], tuple[str, int]] = {}
     for name, start, until, members in _rows():
         if year is not None and (start > year or (until is not None and until < year)):
@@ -107,8 +107,11 @@ def pair_agreements(year: int | None) -> dict[frozenset[str], tuple[str, int]]:
                 continue
             key = frozenset((c1, c2))
             since = max(a1, a2)
-            if key not in out or since < out[key][1]:
+            if key not in out:
                 out[key] = (name, since)
+            elif name not in out[key][0].split("; "):
+                # rows run oldest first, so the newest agreement goes in front
+                out[key] = (f"{name}; {out[key][0]}", min(since, out[key][1]))
     return out
 
 
@@ -123,8 +126,8 @@ def agreements(world: World) -> pd.DataFrame:
     -------
     DataFrame
         One row per unordered pair (``a`` before ``b`` in the world's order): a, b,
-        agreement (the earliest one in force; for a region pair, the one covering most
-        member pairs), since (year). Regions count only when every member pair is covered.
+        agreement (the names, newest first; for a region pair, those covering most
+        member pairs), since (the year the pair first traded under one). Regions count only when every member pair is covered.
 
     Examples
     --------
