@@ -343,7 +343,8 @@ _ENGINE: list[Case] = [
     Case("io-shares-not-one", "engine", "api",
          "mp.World(['A', 'B'], [[[5.0, 1], [1, 5]], [[5.0, 1], [1, 5]]], sectors=['x', 'y'], "
          "value_added=[[0.5, 0.5], [0.5, 0.5]], io=[[[0.2, 0.2], [0.2, 0.2]], "
-         "[[0.3, 0.3], [0.2, 0.3]]])", "DataError", r"sector x of A: value-added share 0.5 plus input shares 0.4 = 0.9, not 1"),
+         "[[0.3, 0.3], [0.2, 0.3]]])", "DataError",
+         r"sector x of A: value-added share 0.5 plus input shares 0.4 = 0.9, not 1"),
     Case("theta-wrong-shape", "engine", "api",
          "mp.solve(mp.load('wiod2014'), mp.Scenario('x', []), theta=[4.0, 5.0, 6.0])",
          "ParameterError", r"theta"),

@@ -144,7 +144,8 @@ def test_scenario_with_variants_needs_solve_many(world2023):
 @pytest.mark.parametrize("path", YAMLS, ids=[p.name for p in YAMLS])
 def test_every_example_runs(path, world2023):
     s = mp.Scenario.from_yaml(path)
-    results = mp.solve_many(world2023, s, theta=s.theta or 5.0, deficits=s.deficits or "additive")
+    world = world2023 if s.data in (None, "world2023") else mp.load(s.data)
+    results = mp.solve_many(world, s, theta=s.theta, deficits=s.deficits or "additive")
     assert len(results) == max(1, len(s.variants))
     for r in results:
         assert r.converged and r.max_residual < 1e-9

@@ -137,9 +137,11 @@ class _Shock(BaseModel):
                       dtype=np.intp)
         im = np.array(world.resolve(importers, _at(where, f"{self.type}.{field_im}")),
                       dtype=np.intp)
-        named = {c for c in _as_list(exporters) if c in world} & \
-            {c for c in _as_list(importers) if c in world}
-        if named and (field_ex != field_im or not isinstance(self, Agreement)):
+        # a code given alone on one side and also named on the other is a slip (USA
+        # embargoing [USA, CAN]); lists on both sides that overlap are a war among them
+        side_ex, side_im = _as_list(exporters), _as_list(importers)
+        named = {c for c in side_ex if c in world} & {c for c in side_im if c in world}
+        if named and min(len(side_ex), len(side_im)) == 1 and not isinstance(self, Agreement):
             raise ScenarioError(
                 f"{_prefix(where)}{self.type} names {', '.join(sorted(named))} on both sides: a "
                 "country cannot tax, embargo or trade with itself; remove it from one side "
@@ -321,26 +323,41 @@ class PartialEffect(_Shock):
 class Agreement(_Shock):
     """Form, or end, a trade agreement among ``members``.
 
-    Every ordered pair of distinct members gets ``beta = +effect`` (form) or ``-effect``
-    (end). ``effect`` defaults to the estimated average effect of a regional trade
-    agreement shipped with middlepower (see :mod:`middlepower.estimate.defaults`).
+    ``form``: every ordered pair of distinct members gets ``beta = +effect``, except the
+    pairs that already trade under an agreement in force in the world's year
+    (``world.agreements``, from the shipped table of WTO-notified agreements): their
+    baseline trade already reflects it, so they are skipped unless ``deepen`` says
+    otherwise (``True``: the same effect on top; a number: that effect on top, e.g. a
+    deeper agreement's extra). ``end``: only the pairs under an agreement in force get
+    ``-effect`` (``end="USMCA"`` ends what is in force); on a world none of whose pairs is
+    in the table (made-up codes), every member pair. ``effect`` defaults to the estimated
+    average effect of a regional trade agreement shipped with middlepower (see
+    :mod:`middlepower.estimate.defaults`). :meth:`split` and :meth:`note` say which
+    pairs are new and which were skipped.
     """
 
     type: Literal["agreement"] = "agreement"
     form: Countries | None = None
     end: Countries | None = None
     effect: float | None = None
+    deepen: bool | float = False
 
     @model_validator(mode="after")
     def _one(self) -> Agreement:
         if (self.form is None) == (self.end is None):
             raise ValueError("give exactly one of 'form' or 'end' (the members, or a group)")
         _check_codes(self.form if self.form is not None else self.end)
-        if self.effect is not None:
-            _number(self.effect, "effect")
-            if not np.isfinite(self.effect) or abs(self.effect) > MAX_EFFECT:
-                raise ValueError(f"effect is the log change of trade (0.5 = +65%), finite and "
-                                 f"at most {MAX_EFFECT:g} in size; got {self.effect}")
+        for what, v in (("effect", self.effect),
+                        ("deepen", None if isinstance(self.deepen, bool) else self.deepen)):
+            if v is None:
+                continue
+            _number(v, what)
+            if not np.isfinite(v) or abs(v) > MAX_EFFECT:
+                raise ValueError(f"{what} is the log change of trade (0.5 = +65%), finite and "
+                                 f"at most {MAX_EFFECT:g} in size; got {v}")
+        if self.end is not None and self.deepen is not False:
+            raise ValueError("deepen applies to 'form' only (an effect on top of an "
+                             "agreement in force); drop it when ending an agreement")
         return self
 
     @property
@@ -348,7 +365,7 @@ class Agreement(_Shock):
         return self.form if self.form is not None else self.end  # type: ignore[return-value]
 
     def beta(self) -> float:
-        """The signed partial effect applied to each member pair."""
+        """The signed partial effect applied to each new member pair."""
         if self.effect is not None:
             size = self.effect
         else:
@@ -357,14 +374,103 @@ class Agreement(_Shock):
             size = RTA_EFFECT.beta
         return size if self.form is not None else -size
 
-    def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
+    def _deepen_beta(self) -> float:
+        if self.deepen is True:
+            return self.beta()
+        return 0.0 if self.deepen is False else float(self.deepen)
+
+    def _member_pairs(self, world: World, where: str) -> tuple[np.ndarray, np.ndarray]:
         field = "form" if self.form is not None else "end"
         idx = world.resolve(self.members, _at(where, f"agreement.{field}"))
         if len(idx) < 2:
             raise ScenarioError(f"{_prefix(where)}agreement.{field} needs at least two economies "
                                 f"of this world; got {[world.countries[k] for k in idx]}.")
-        i, j = self._pairs(world, self.members, self.members, where, field, field)
-        arrays.beta[:, i, j] += self.beta()
+        return self._pairs(world, self.members, self.members, where, field, field)
+
+    def split(self, world: World) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+        """The member pairs (unordered, in the world's order) this shock treats as new, and
+        those already under an agreement in force, with its name.
+
+        For ``end``: the pairs it ends, and as "new" those with no agreement to end;
+        pairs that keep another agreement are in neither list.
+        """
+        from ..data.agreements import in_force, pair_name
+
+        i, j = self._member_pairs(world, "")
+        m = in_force(world)
+        ends = self._ends(world, i, j) if self.end is not None else m[i, j]
+        new, old = [], []
+        for a, b, hit in zip(i, j, ends, strict=True):
+            if a < b:
+                ca, cb = world.countries[a], world.countries[b]
+                if hit:
+                    old.append((ca, cb, pair_name(world, ca, cb) or ""))
+                elif self.end is not None and m[a, b]:
+                    continue  # keeps another agreement: neither new nor ended
+                else:
+                    new.append((ca, cb))
+        return new, old
+
+    def note(self, world: World) -> str:
+        """One sentence: which pairs get the effect and which were skipped, and why."""
+        new, old = self.split(world)
+        had = "; ".join(f"{a}-{b} ({n})" for a, b, n in old)
+        if self.end is not None:
+            if not old:
+                return ("no member pair trades under an agreement in force, so there is "
+                        "nothing to end" if _known(world) else "")
+            return f"ends {had}" + (f"; no agreement to end between "
+                                    f"{', '.join(f'{a}-{b}' for a, b in new)}" if new else "")
+        text = ("new agreement between " + ", ".join(f"{a}-{b}" for a, b in new)
+                if new else "no new pair")
+        if old:
+            text += (f"; already in force, {'deepened' if self.deepen is not False else 'skipped'}"
+                     f": {had}")
+        return text
+
+    def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
+        from ..data.agreements import in_force
+
+        i, j = self._member_pairs(world, where)
+        existing = in_force(world)[i, j]
+        if self.form is not None:
+            beta = np.where(existing, self._deepen_beta(), self.beta())
+        elif _known(world):
+            beta = np.where(self._ends(world, i, j), self.beta(), 0.0)
+        else:
+            beta = np.full(i.shape, self.beta())
+        arrays.beta[:, i, j] += beta
+
+    def _ends(self, world: World, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Which pairs ``end`` removes: those in force, except, when ``end`` names an
+        agreement (``"USMCA"``), pairs that keep another one (CAN-MEX stay in CPTPP)."""
+        from ..data.agreements import in_force, pair_name
+
+        out = in_force(world)[i, j].copy()
+        named = self._named()
+        if named:
+            for k in np.flatnonzero(out):
+                held = pair_name(world, world.countries[i[k]], world.countries[j[k]]) or ""
+                out[k] = not [n for n in held.split("; ") if n.lower() not in named]
+        return out
+
+    def _named(self) -> set[str]:
+        """Lower-case names of the agreement ``end`` names, if it is one group."""
+        if not isinstance(self.end, str):
+            return set()
+        from ..data.groups import groups
+
+        names = {self.end.lower()}
+        if self.end in groups:
+            names.add(groups[self.end].name.lower())
+        return names
+
+
+def _known(world: World) -> bool:
+    """Whether any pair of ``world`` is in the agreements table (real ISO3 economies)."""
+    from ..data.agreements import in_force
+
+    return bool(in_force(world).any())
 
 
 class Embargo(_Shock):
@@ -467,9 +573,21 @@ def partial_effect(table: Any) -> PartialEffect:
 
 
 def agreement(*, form: Countries | None = None, end: Countries | None = None,
-              effect: float | None = None) -> Agreement:
-    """Form or end an agreement among members (a list or a group such as ``"USMCA"``)."""
-    return _build(Agreement, form=form, end=end, effect=effect)
+              effect: float | None = None, deepen: bool | float = False) -> Agreement:
+    """Form or end an agreement among members (a list or a group such as ``"USMCA"``).
+
+    Pairs already trading under an agreement in force are skipped by ``form`` (their
+    baseline trade reflects it) unless ``deepen`` is ``True`` (the same effect on top) or
+    a number (that effect on top); ``end`` ends only what is in force. See
+    :class:`Agreement`; ``mp.agreement(...).note(world)`` says which pairs are new.
+
+    Examples
+    --------
+    >>> import middlepower as mp
+    >>> mp.agreement(form=["CAN", "EU27", "CHN"]).note(mp.load("world2023"))
+    'new agreement between CAN-CHN, CHN-EU27; already in force, skipped: CAN-EU27 (EU-Canada (CETA))'
+    """
+    return _build(Agreement, form=form, end=end, effect=effect, deepen=deepen)
 
 
 def embargo(a: Countries, b: Countries) -> Embargo:
