@@ -235,3 +235,17 @@ def test_exemption_scales_the_applied_rate():
     assert a.tariffs[:, i, j] == pytest.approx(0.1)
     with pytest.raises(errors.ScenarioError, match="exempt"):
         mp.tariff(by="C0", on="C1", rate=0.4, exempt=1.0)
+
+
+def test_partial_effect_by_sector():
+    import pandas as pd
+
+    w = _world()
+    table = pd.DataFrame({"exporter": ["C0", "C1"], "importer": ["C1", "C0"],
+                          "beta": [0.3, -0.2], "sector": ["s1", None]})
+    a = mp.Scenario("p", [mp.partial_effect(table)]).arrays(w)
+    i, j = w.index("C0"), w.index("C1")
+    assert a.beta[1, i, j] == 0.3 and a.beta[0, i, j] == 0 and a.beta[2, i, j] == 0
+    np.testing.assert_array_equal(a.beta[:, j, i], -0.2)      # no sector: every sector
+    with pytest.raises(errors.UnknownSectorError, match="'s7'"):
+        mp.Scenario("p", [mp.partial_effect(table.assign(sector="s7"))]).arrays(w)

@@ -260,6 +260,7 @@ class PairEffect(BaseModel):
     exporter: str
     importer: str
     beta: float
+    sector: str | None = None
 
     @field_validator("beta")
     @classmethod
@@ -273,7 +274,8 @@ class PartialEffect(_Shock):
     """Flows from ``exporter`` to ``importer`` change by ``exp(beta)`` at constant prices.
 
     This is the form gravity estimates come in: ``dhat_ij^-theta = exp(beta_ij)``.
-    Effects on the same pair add up.
+    Effects on the same pair add up. An optional ``sector`` column (code, name or alias)
+    limits a row to those sectors; without it a row applies to every sector.
     """
 
     type: Literal["partial_effect"] = "partial_effect"
@@ -287,7 +289,9 @@ class PartialEffect(_Shock):
             if missing:
                 raise ValueError(f"partial-effect table lacks column(s) {sorted(missing)}; "
                                  f"it has {list(v.columns)}")
-            return v[["exporter", "importer", "beta"]].to_dict("records")
+            cols = ["exporter", "importer", "beta"] + (["sector"] if "sector" in v.columns
+                                                       else [])
+            return v[cols].to_dict("records")
         return v
 
     def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
@@ -300,6 +304,9 @@ class PartialEffect(_Shock):
                 if code not in codes:
                     codes[code] = world.resolve(code, _at(where, f"partial_effect.table[{k}]."
                                                                  f"{side}"))
+        if any(r.sector is not None for r in self.table):
+            self._apply_by_sector(world, arrays, codes, where)
+            return
         single = all(len(v) == 1 for v in codes.values())
         if single:
             i = np.fromiter((codes[r.exporter][0] for r in self.table), dtype=np.intp)
@@ -312,12 +319,24 @@ class PartialEffect(_Shock):
             ii, jj = np.meshgrid(codes[row.exporter], codes[row.importer], indexing="ij")
             arrays.beta[:, ii, jj] += row.beta
 
+    def _apply_by_sector(self, world: World, arrays: ShockArrays,
+                         codes: dict[str, list[int]], where: str) -> None:
+        sectors: dict[str | None, np.ndarray] = {}
+        for k, row in enumerate(self.table):
+            if row.sector not in sectors:
+                sectors[row.sector] = np.array(world.resolve_sectors(
+                    row.sector, _at(where, f"partial_effect.table[{k}].sector")), dtype=np.intp)
+            ss, ii, jj = np.meshgrid(sectors[row.sector], codes[row.exporter],
+                                     codes[row.importer], indexing="ij")
+            arrays.beta[ss, ii, jj] += row.beta
+
     def frame(self) -> pd.DataFrame:
-        """The table as a DataFrame (exporter, importer, beta)."""
+        """The table as a DataFrame (exporter, importer, beta[, sector])."""
         import pandas as pd
 
-        return pd.DataFrame([r.model_dump() for r in self.table],
-                            columns=["exporter", "importer", "beta"])
+        has_sector = any(r.sector is not None for r in self.table)
+        cols = ["exporter", "importer", "beta"] + (["sector"] if has_sector else [])
+        return pd.DataFrame([r.model_dump() for r in self.table], columns=cols)
 
 
 class Agreement(_Shock):
