@@ -174,9 +174,9 @@ def render_doc() -> str:
         "Python API calls raise the named class from `middlepower.errors`.",
         "",
         f"{len(CASES)} cases run in the test suite; "
-        f"{sum(_expected_ok(c, outcome(c.id)) for c in CASES)} give the expected result. "
-        f"{len(PENDING_ENGINE)} more wait for the engine's input bounds and admissibility "
-        "checks (listed at the end).",
+        f"{sum(_expected_ok(c, outcome(c.id)) for c in CASES)} give the expected result."
+        + (f" {len(PENDING_ENGINE)} more wait for the engine's input bounds and admissibility "
+           "checks (listed at the end)." if PENDING_ENGINE else ""),
     ]
     area = None
     for case in CASES:
