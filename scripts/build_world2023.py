@@ -25,7 +25,29 @@ Method:
 2. Baseline tariffs: for each pair of WIOD economies, the trade-weighted mean over the 50
    sectors of the applied tariff, weights = 2014 flows (trade share x destination
    expenditure). Zero for every pair where either side is outside WIOD.
-3. ``world2023-full``: every economy the data allow. ``world2023``: G20 and CPTPP members
+3. Re-export and transit hubs. BACI records a re-exported good twice: as an import of
+   the hub (Hong Kong imports a phone from China) and, since importers report the
+   country of origin, as a flow from the origin to the final buyer (China to the US). The
+   hub's imports then far exceed what it uses, and its goods "deficit" is not one: Hong
+   Kong's 2023 deficit in BACI is USD 440 bn against a GDP of 381 bn, while its own
+   statistics (Census and Statistics Department, total exports incl. re-exports vs
+   imports) show a goods deficit of about 15% of GDP, financed by a services surplus. In
+   a model with fixed deficits, the recorded figure makes Hong Kong spend twice its
+   output and gain from every tariff war around it. Treatment, as GTAP does for Hong
+   Kong's re-exports (Gehlhar 1996, "Reconciling bilateral trade data for use in GTAP"):
+   the re-exports are netted from the hub's imports. An economy whose recorded goods
+   deficit exceeds ``HUB_THRESHOLD`` (75%) of GDP is treated as a hub (2023: HKG, KGZ,
+   DJI, LBR, TGO, MHL: Hong Kong, re-exports to Russia and transit to Ethiopia and the
+   Sahel, ship registries), and its imports from every partner are scaled down by one
+   factor (the files do not say which imports are re-exported) until its deficit is
+   ``HUB_DEFICIT`` (15%) of GDP, Hong Kong's own figure. We keep Hong Kong separate rather
+   than merge it with mainland China (the other common practice) because US tariffs
+   treat the two differently. Domestic sales (GDP - exports) are unchanged.
+   ``middlepower.report.outliers.flag`` then lists economies whose data stay unusual
+   (deficit or surplus above 20% of output, domestic share below 15%: Vietnam, Malaysia,
+   gross exports near GDP); they are kept and flagged in the JSON (``flags``) and in
+   every table that shows them.
+4. ``world2023-full``: every economy the data allow. ``world2023``: G20 and CPTPP members
    and every economy with 2023 GDP above USD 300 bn kept separate, EU27 as one bloc,
    the rest in ROW. Merging sums flows and takes flow-weighted tariffs (revenue kept).
 """
@@ -42,8 +64,36 @@ import pandas as pd
 
 import middlepower as mp
 from middlepower.data.readers import add_domestic_sales
+from middlepower.report.outliers import flag
 
 GDP_THRESHOLD_BN = 300.0
+#: Recorded goods deficit, as a share of GDP, above which an economy is a re-export hub.
+HUB_THRESHOLD = 0.75
+#: Deficit a hub is netted down to, as a share of GDP (Hong Kong's own 2023 figure).
+HUB_DEFICIT = 0.15
+
+
+def net_reexports(codes: list[str], flows: np.ndarray, gdp: pd.Series
+                  ) -> tuple[np.ndarray, dict[str, dict[str, float]]]:
+    """Scale hubs' imports down so that their goods deficit is ``HUB_DEFICIT`` of GDP.
+
+    ``flows``: (N, N) off-diagonal goods trade, exporter x importer. Returns the new
+    flows and, per hub, the recorded and netted deficit and the netted imports (USD bn).
+    """
+    out = flows.copy()
+    exports, imports = flows.sum(axis=1), flows.sum(axis=0)
+    g = gdp.reindex(codes).to_numpy()
+    report = {}
+    for k, code in enumerate(codes):
+        deficit = imports[k] - exports[k]
+        if not g[k] > 0 or deficit <= HUB_THRESHOLD * g[k]:
+            continue
+        keep = (exports[k] + HUB_DEFICIT * g[k]) / imports[k]
+        out[:, k] *= keep
+        report[code] = {"recorded_deficit": round(float(deficit), 3),
+                        "netted_deficit": round(float(HUB_DEFICIT * g[k]), 3),
+                        "reexports_netted": round(float(imports[k] * (1 - keep)), 3)}
+    return out, report
 
 
 def read_wiod_tariffs(path: Path) -> pd.DataFrame:
@@ -88,6 +138,8 @@ def build(raw: Path, out: Path) -> None:
     nan_pairs = int(np.isnan(trade).sum()) - len(codes)
     trade = np.nan_to_num(trade, nan=0.0)  # BACI leaves pairs with no recorded trade empty
     np.fill_diagonal(trade, 0.0)
+    trade, hubs = net_reexports(codes, trade, gdp)
+    print("re-export hubs netted (USD bn):", hubs)
     n = len(codes)
     long = pd.DataFrame({"exporter": np.repeat(codes, n), "importer": np.tile(codes, n),
                          "value": trade.ravel()})
@@ -155,6 +207,15 @@ def build(raw: Path, out: Path) -> None:
                        "zero for every other pair (so non-WIOD importers have no baseline "
                        "tariffs). Regions' tariffs are flow-weighted means (revenue kept).",
         },
+        "reexport_hubs": {
+            "method": f"Economies with a recorded goods deficit above {HUB_THRESHOLD:.0%} of "
+                      "GDP are re-export or transit hubs: their imports from every partner "
+                      f"are scaled down by one factor until the deficit is {HUB_DEFICIT:.0%} "
+                      "of GDP (Hong Kong's own statistics), removing re-exports that BACI "
+                      "also records from the origin to the final buyer (GTAP practice, "
+                      "Gehlhar 1996). See scripts/build_world2023.py.",
+            "hubs": hubs,
+        },
         "gaps": [
             "Taiwan is absent from the BACI file used (and so from every dataset).",
             f"WIOD economies not in the trade data: {', '.join(not_in_data)}.",
@@ -170,7 +231,8 @@ def build(raw: Path, out: Path) -> None:
         ("world2023-full", full, "2023 goods trade: every economy the data allow (re-export "
                                  "hubs with non-positive domestic sales in ROW)"),
     ]:
-        meta = dict(common, description=desc, countries=list(world.countries),
+        meta = dict(common, description=desc, flags=flag(world),
+                    countries=list(world.countries),
                     names=dict(zip(world.countries, world.names, strict=True)),
                     regions={k: list(v) for k, v in world.regions.items()})
         world.to_frame().to_parquet(out / f"{name}.parquet", index=False)

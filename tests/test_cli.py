@@ -17,7 +17,7 @@ def test_datasets_and_show():
     r = runner.invoke(app, ["datasets"])
     assert r.exit_code == 0 and "world2023-full" in r.stdout
     r = runner.invoke(app, ["show", "CAN"])
-    assert r.exit_code == 0 and "United States" in r.stdout and "74.3%" in r.stdout
+    assert r.exit_code == 0 and "United States" in r.stdout and "74.6%" in r.stdout
 
 
 def test_show_unknown_country_exits_2():

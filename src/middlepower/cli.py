@@ -46,9 +46,20 @@ MAX_BANDS = 10_000
 _state: dict[str, Any] = {"debug": bool(os.environ.get("MIDDLEPOWER_DEBUG"))}
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        console.print(f"middlepower {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _root(debug: Annotated[bool, typer.Option(
-        "--debug", help="Show the full traceback of an internal error.")] = False) -> None:
+        "--debug", help="Show the full traceback of an internal error.")] = False,
+          version: Annotated[bool, typer.Option(
+              "--version", callback=_print_version, is_eager=True,
+              help="Print the version and exit.")] = False) -> None:
     """Measure economic coercion in world trade and design coalition responses."""
     if debug:
         _state["debug"] = True
@@ -195,6 +206,21 @@ def _fmt(x: float, digits: int = 2) -> str:
     return f"{x:,.{digits}f}"
 
 
+def _balance(deficit: float) -> tuple[str, str]:
+    """("goods trade surplus", "11.43") for a negative deficit: words, not a sign."""
+    if round(deficit, 2) == 0:
+        return "goods trade balance", "balanced"
+    return ("goods trade deficit" if deficit > 0 else "goods trade surplus",
+            _fmt(abs(deficit)))
+
+
+def _pct(x: float, digits: int = 2) -> str:
+    """A signed percentage without "-0.00"."""
+    from .report.text import human_pct
+
+    return human_pct(x, digits)
+
+
 @app.command()
 @_guard
 def datasets() -> None:
@@ -232,7 +258,7 @@ def show(
     head.add_row("exports", f"{_fmt(s.exports)}  ({100 * s.exports / s.output:.1f}% of output)")
     head.add_row("imports", f"{_fmt(s.imports)}  ({100 * s.imports / s.expenditure:.1f}% of "
                             "spending)")
-    head.add_row("trade deficit", _fmt(s.deficit))
+    head.add_row(*_balance(s.deficit))
     head.add_row("tariff revenue", _fmt(s.tariff_revenue))
     head.add_row("domestic share", f"{100 * s.domestic_share:.1f}%")
     console.print(head)
@@ -267,6 +293,32 @@ def show(
 
 def _progress_note(text: str):
     return console.status(text, spinner="dots")
+
+
+def _table(title: str, heads: Sequence[tuple[str, str]]) -> Table:
+    """A table that wraps, never cuts: every column folds its text at 80 columns."""
+    table = Table(title=title, title_justify="left")
+    for name, justify in heads:
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    return table
+
+
+def _responses_table(b: Any, bands: int) -> Table:
+    """The brief's responses in real income, with amounts: fits 80 columns."""
+    unit = b.world.unit or "amount"
+    heads = [("response", "left"), (f"{b.target} real income", "right"), (unit, "right")]
+    if bands:
+        heads.append(("5-95%", "right"))
+    heads += [(f"{b.against} real income", "right"), ("world", "right")]
+    table = _table("Responses: % change from the baseline", heads)
+    table.columns[0].no_wrap = True
+    for name, row in b.responses.iterrows():
+        band = ([f"{row.target_welfare_p5:+.2f}, {row.target_welfare_p95:+.2f}"]
+                if bands else [])
+        table.add_row(str(name), _pct(row.target_welfare_pct),
+                      f"{row.target_welfare_change:+,.1f}", *band,
+                      _pct(row.against_welfare_pct), _pct(row.world_welfare_pct))
+    return table
 
 
 @app.command()
@@ -310,20 +362,7 @@ def brief(
         f"Exposure: {e['export_share_pct']:.1f}% of {b.target}'s exports go to {b.against} "
         f"({e['exports_pct_of_output']:.1f}% of its output); {b.against} sends "
         f"{e['reverse_export_share_pct']:.1f}% of its exports to {b.target}.")
-    table = Table(title="Responses: % change from the baseline")
-    cols = ["target_welfare_pct", "target_real_gdp_pct", "against_welfare_pct",
-            "against_real_gdp_pct", "world_welfare_pct"]
-    heads = [f"{b.target} welfare", f"{b.target} real GDP", f"{b.against} welfare",
-             f"{b.against} real GDP", "world welfare"]
-    table.add_column("response")
-    for h in heads:
-        table.add_column(h, justify="right")
-    if bands:
-        table.add_column(f"{b.target} welfare 5-95%", justify="right")
-    for name, row in b.responses.iterrows():
-        band = [f"[{row.target_welfare_p5:+.2f}, {row.target_welfare_p95:+.2f}]"] if bands else []
-        table.add_row(str(name), *[f"{row[c]:+.3f}" for c in cols], *band)
-    console.print(table)
+    console.print(_responses_table(b, bands))
     if b.sector_exposure is not None:
         sec = Table(title=f"{b.target}'s exports to {b.against} by sector (largest)")
         for col in ("sector", "name", "exports", "% of these exports", "% of sector output"):
@@ -385,28 +424,66 @@ def run(
             band_table = uncertainty(world, variants, n=bands,
                                      theta=None if th is None else (0.8 * th, 1.2 * th),
                                      deficits=scenario.deficits or "additive").table
-    cols = ["welfare_pct", "real_gdp_pct", "exports_pct", "imports_pct", "terms_of_trade_pct"]
-    for r in results:
+    from .report.outliers import flag
+    from .report.tables import actors, ordered
+
+    flags = flag(world)
+    pinned = {v.name: actors(world, v.shocks) for v in variants}
+    cols = ["welfare_pct", "real_gdp_pct", "exports_pct", "terms_of_trade_pct"]
+    heads = [("economy", "left"), ("real income", "right"), ("real GDP", "right"),
+             ("exports", "right"), ("terms of trade", "right")]
+    if band_table is not None:
+        heads.append(("real income 5-95%", "right"))
+    shown: set[str] = set()
+    for r, v in zip(results, variants, strict=True):
         c = r.countries
-        order = c["welfare_pct"].abs().sort_values(ascending=False).index[:top]
-        table = Table(title=f"{r.name}: % change ({r.iterations} iterations)")
-        table.add_column("economy")
-        for col in cols:
-            table.add_column(col.removesuffix("_pct").replace("_", " "), justify="right")
-        if band_table is not None:
-            table.add_column("welfare 5-95%", justify="right")
-        for code in order:
+        for note in _agreement_notes(world, v.shocks):
+            console.print(f"{r.name}: {note}", style="dim")
+        table = _table(f"{r.name}: % change ({r.iterations} iterations); actors first",
+                       heads)
+        for code in ordered(c, pinned[r.name], top):
+            shown.add(code)
             extra = []
             if band_table is not None:
                 row = band_table.loc[(r.name, code)]
-                extra = [f"[{row.welfare_pct_p5:+.2f}, {row.welfare_pct_p95:+.2f}]"]
-            table.add_row(code, *[f"{c.loc[code, col]:+.3f}" for col in cols], *extra)
+                extra = [f"{row.welfare_pct_p5:+.2f}, {row.welfare_pct_p95:+.2f}"]
+            table.add_row(code + (" †" if code in flags else ""),
+                          *[_pct(c.loc[code, col]) for col in cols], *extra)
         console.print(table)
+    caveat = {k: v for k, v in flags.items() if k in shown}
+    if caveat:
+        console.print("† data caveat (changes large partly for data reasons): "
+                      + "; ".join(f"{k}: {v}" for k, v in caveat.items()) + ".", style="dim")
     from .report.html import results_html
 
-    _write([(json_out, lambda: results.countries.to_json(orient="records", indent=1), "--json"),
-            (csv_out, lambda: results.countries.to_csv(index=False), "--csv"),
-            (html_out, lambda: results_html(world, results, scenario.name), "--html")])
+    table_out = _with_bands(results.countries, band_table)
+    _write([(json_out, lambda: table_out.to_json(orient="records", indent=1), "--json"),
+            (csv_out, lambda: table_out.to_csv(index=False), "--csv"),
+            (html_out, lambda: results_html(world, results, scenario.name, bands=band_table,
+                                            pinned=pinned, top=top,
+                                            description=(scenario.description or "").strip()),
+             "--html")])
+
+
+def _agreement_notes(world: Any, shocks: Sequence[Any]) -> list[str]:
+    """What each agreement shock of a variant adds and skips (pairs already in force)."""
+    from .scenario.shocks import Agreement
+
+    out = []
+    for sh in shocks:
+        if isinstance(sh, Agreement):
+            note = sh.note(world)
+            if note and (sh.end is not None or "already in force" in note):
+                out.append(f"agreement: {note}.")
+    return out
+
+
+def _with_bands(countries: Any, bands: Any) -> Any:
+    """The results table, with welfare_pct_p5/p95 columns when bands were drawn."""
+    if bands is None:
+        return countries
+    cols = [c for c in bands.columns if c.startswith("welfare_pct_p")]
+    return countries.join(bands[cols], on=["scenario", "country"])
 
 
 Scheduler = Annotated[str | None, typer.Option(
@@ -444,17 +521,21 @@ def leverage(
         lev = run_leverage(world, tariff, embargo=embargo, countries=codes, theta=theta,
                            sectors=_sector_list(sectors),
                            executor=scheduler, progress=lambda k: bar.update(task, completed=k))
-    table = Table(title=f"Leverage ({lev.how}): largest asymmetries")
-    for col in ("A", "B", "A loss %", "B loss %", "B/A", "gap pp"):
-        table.add_column(col, justify="left" if col in "AB" else "right")
-    t = lev.table.assign(abs_gap=lev.table.gap_pp.abs()).nlargest(top, "abs_gap")
-    for r in t.itertuples():
-        table.add_row(r.a, r.b, f"{r.loss_a:.3f}", f"{r.loss_b:.3f}",
-                      f"{r.leverage_a_over_b:.2f}", f"{r.gap_pp:+.3f}")
+    from .report.tables import oriented_leverage
+
+    oriented = oriented_leverage(lev.table)
+    table = _table(f"Leverage ({lev.how}): largest asymmetries, stronger side first; real "
+                   "income change, %; ratio only where both lose",
+                   [("stronger", "left"), ("weaker", "left"), ("stronger", "right"),
+                    ("weaker", "right"), ("ratio", "right"), ("gap pp", "right")])
+    for r in oriented.head(top).itertuples():
+        table.add_row(r.stronger, r.weaker, _pct(r.stronger_change_pct, 3),
+                      _pct(r.weaker_change_pct, 3),
+                      "" if r.ratio != r.ratio else f"{r.ratio:,.1f}", f"{r.gap_pp:.3f}")
     console.print(table)
     from .report.html import leverage_html
 
-    _write([(csv_out, lambda: lev.table.to_csv(index=False), "--csv"),
+    _write([(csv_out, lambda: oriented.to_csv(index=False), "--csv"),
             (html_out, lambda: leverage_html(lev, world, f"Leverage matrix, {data}"), "--html")])
 
 
@@ -497,15 +578,16 @@ def coalition(
                             tariff=tariff, top=None, theta=theta, executor=scheduler,
                             sectors=_sector_list(sectors),
                             progress=lambda k: bar.update(task, completed=k))
-    table = Table(title=f"Coalitions for {target} against {against} ({instrument}), "
-                        f"{len(ranking)} evaluated")
-    for col in ("coalition", f"{target} welfare %", "gain vs give in pp", f"{against} welfare %",
-                "all gain", "worst member (pp)"):
-        table.add_column(col, justify="left" if col == "coalition" else "right")
+    table = _table(f"Coalitions for {target} against {against} ({instrument}), "
+                   f"{len(ranking)} evaluated; real income, %",
+                   [("partners", "left"), (f"{target}", "right"), ("gain pp", "right"),
+                    (f"{against}", "right"), ("all gain", "right"),
+                    ("weakest (pp)", "right")])
     for r in ranking.head(top).itertuples():
-        table.add_row(r.coalition, f"{r.target_welfare_pct:+.3f}", f"{r.target_gain_pp:+.3f}",
-                      f"{r.against_welfare_pct:+.3f}", "yes" if r.all_gain else "no",
-                      f"{r.worst_member} ({r.min_member_gain_pp:+.3f})")
+        table.add_row(" ".join(r.partners) or "(alone)", _pct(r.target_welfare_pct, 3),
+                      f"{r.target_gain_pp:+.3f}", _pct(r.against_welfare_pct, 3),
+                      "yes" if r.all_gain else "no",
+                      f"{r.worst_member} {r.min_member_gain_pp:+.3f}")
     console.print(table)
     # ranking.iloc[0] is a row: its .size would be the number of columns, not partners
     if shapley and len(ranking) and int(ranking.iloc[0]["size"]) > 0:
@@ -523,7 +605,9 @@ def coalition(
     elif shapley and len(ranking):
         console.print(f"Acting alone ranks first for {target}: there is no coalition gain to "
                       "split.", style="dim")
-    _write([(csv_out, lambda: ranking.to_csv(index=False), "--csv")])
+    # members as "AUS EU27", not a Python tuple
+    flat = ranking.assign(partners=[" ".join(p) for p in ranking.partners])
+    _write([(csv_out, lambda: flat.to_csv(index=False), "--csv")])
 
 
 @app.command()

@@ -8,7 +8,7 @@ Two sources of uncertainty are drawn:
   ``effect=`` given here), drawn from its normal sampling distribution, one draw shared
   by all agreements of the scenario (they come from one coefficient).
 
-All draws go through :func:`middlepower.solve_many` in one batch (one theta per draw), and
+All draws are solved in batches as by :func:`middlepower.solve_many` (one theta per draw), and
 the percentiles of each outcome are reported per country. Draws are reproducible from
 ``seed``; the same draws serve every variant (common random numbers), so differences
 between variants are not blurred by sampling noise.
@@ -25,7 +25,7 @@ import pandas as pd
 from .data.world import World
 from .errors import ParameterError, ScenarioError
 from .estimate.defaults import RTA_EFFECT, PartialEffectEstimate
-from .model.solve import solve_many
+from .model.solve import _summaries
 from .scenario.scenario import Scenario
 from .scenario.shocks import Agreement
 
@@ -133,20 +133,20 @@ def uncertainty(
         raise ScenarioError(f"scenario name(s) {dup} given more than once: their draws would be "
                             "pooled into one band; give every scenario its own name.")
     runs = [_with_effect(s, float(b)) for b in betas for s in base]
-    results = solve_many(world, runs, theta=np.repeat(thetas, len(base), axis=0),
-                         deficits=deficits,
-                         progress=progress)
+    # (runs, N) outcomes straight from the solver: no Result, no N x N array per run
+    out = _summaries(world, runs, np.repeat(thetas, len(base), axis=0), deficits,
+                     progress=progress, keys=("welfare_hat", "w_hat", "price_index_hat",
+                                              "exports"))
     theta_draw = thetas if thetas.ndim == 1 else thetas.mean(axis=1)
-    # read outcomes from the arrays: building a DataFrame per result would dominate the time
-    welfare = np.stack([r.welfare_hat for r in results])
-    real_gdp = np.stack([r.w_hat / r.price_index_hat for r in results])
+    welfare = out["welfare_hat"]
+    real_gdp = out["w_hat"] / out["price_index_hat"]
     foreign = ~np.eye(world.n, dtype=bool)
     exports0 = (world.flows * foreign).sum(axis=1)
-    exports1 = np.stack([(r.flows_matrix * foreign).sum(axis=1) for r in results])
-    k = np.arange(len(results))
+    exports1 = out["exports"]
+    k = np.arange(len(runs))
     draws = pd.DataFrame({
         "scenario": np.repeat([base[i % len(base)].name for i in k], world.n),
-        "country": np.tile(world.countries, len(results)),
+        "country": np.tile(world.countries, len(runs)),
         "draw": np.repeat(k // len(base), world.n),
         # with sectors, the draw's mean elasticity over sectors
         "theta": np.repeat(theta_draw[k // len(base)], world.n),

@@ -27,7 +27,11 @@ def test_brief_economics(can_brief):
     e = can_brief.exposure
     assert e["export_share_pct"] == pytest.approx(74.3, abs=0.5)
     assert e["top_partners"][0]["partner"] == "USA"
-    assert "Saying no (retaliating) costs Canada" in can_brief.headline
+    assert can_brief.headline.startswith("Saying no") and "USD" in can_brief.headline
+    assert can_brief.notes[0].startswith("Saying no (retaliating) costs Canada")
+    # CETA is in force: diversifying with the EU adds only the China pair
+    assert can_brief.agreements["diversify"]["new"] == ["CAN-CHN"]
+    assert r.loc["diversify", "target_welfare_pct"] > r.loc["give in", "target_welfare_pct"]
 
 
 def test_brief_json_contract(can_brief, tmp_path):
@@ -80,7 +84,7 @@ def test_html_draws_charts_and_map_in_chromium(can_brief, tmp_path):
     roles = re.findall(r'aria-roledescription="([a-z ]+)"', dom)
     assert roles.count("bar") >= 12          # 5 responses x 3 economies, 0-width bars too
     assert roles.count("geoshape") > 150     # the countries of the world map
-    values = set(re.findall(r'aria-label="welfare, %: (-?[0-9.e-]+);', dom))
+    values = set(re.findall(r'aria-label="real income, %: (-?[0-9.e-]+);', dom))
     assert len(values) > 20                  # countries carry their own welfare values
     assert "economy: Canada" in dom
     assert "Coercion brief: Canada against United States" in dom

@@ -34,6 +34,7 @@ from ..coercion.responses import tariff_sectors
 from ..data.world import World
 from ..errors import ParameterError
 from ..model.batch import run_many
+from ..model.solve import _summaries
 from ..scenario.scenario import Scenario
 from ..scenario.shocks import agreement
 from ..scenario.shocks import tariff as tariff_shock
@@ -107,12 +108,17 @@ class CoalitionGame:
         todo = [s for s in dict.fromkeys(sets) if s not in self.welfare_pct]
         if not todo:
             return
-        results = run_many(self.world, [self.scenario(s) for s in todo],
-                           executor=self.executor, progress=self.progress, theta=self.theta,
-                           deficits=self.deficits)
-        for s, r in zip(todo, results, strict=True):
-            self.welfare_pct[s] = 100 * (r.welfare_hat - 1)
-            self.welfare_level[s] = self._spend * (r.welfare_hat - 1)
+        scenarios = [self.scenario(s) for s in todo]
+        if self.executor is None:   # (N,) outcomes only, no Result per coalition
+            welfare = _summaries(self.world, scenarios, self.theta, self.deficits,
+                                 progress=self.progress)["welfare_hat"]
+        else:
+            welfare = [r.welfare_hat for r in run_many(
+                self.world, scenarios, executor=self.executor, progress=self.progress,
+                theta=self.theta, deficits=self.deficits)]
+        for s, wh in zip(todo, welfare, strict=True):
+            self.welfare_pct[s] = 100 * (wh - 1)
+            self.welfare_level[s] = self._spend * (wh - 1)
 
     def members(self, player: str) -> list[str]:
         """Economies a player stands for (itself, or a group's members)."""

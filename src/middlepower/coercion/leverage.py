@@ -17,8 +17,9 @@ one can be the same money. ``loss_a_level``/``loss_b_level`` give the money-metr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import combinations
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -109,19 +110,80 @@ def leverage(world: World, tariff: float = 0.25, *, embargo: bool = False,
     from .responses import tariff_sectors
 
     secs = tariff_sectors(world, sectors)
-    scenarios = [trade_war(a, b, tariff, embargo, secs) for a, b in pairs]
-    results = run_many(world, scenarios, executor=executor, progress=progress, theta=theta,
-                       deficits=deficits)
+    scenarios = _Wars(pairs, tariff, embargo, secs)
     idx = {c: k for k, c in enumerate(world.countries)}
+    welfare = _welfare_fast(world, scenarios, pairs, idx, tariff, embargo, theta, deficits,
+                            progress) if executor is None else None
+    if welfare is None:
+        welfare = np.stack([r.welfare_hat for r in run_many(
+            world, list(scenarios), executor=executor, progress=progress, theta=theta,
+            deficits=deficits)])
     spend = world.income()
-    rows = []
-    for (a, b), r in zip(pairs, results, strict=True):
-        w = 100 * (r.welfare_hat - 1)
-        la, lb = -w[idx[a]], -w[idx[b]]
-        rows.append({"a": a, "b": b, "loss_a": la, "loss_b": lb,
-                     "loss_a_level": la / 100 * spend[idx[a]],
-                     "loss_b_level": lb / 100 * spend[idx[b]],
-                     "leverage_a_over_b": lb / la if la != 0 else np.inf,
-                     "gap_pp": lb - la})
+    ia = np.array([idx[a] for a, _ in pairs], dtype=np.intp)
+    ib = np.array([idx[b] for _, b in pairs], dtype=np.intp)
+    k = np.arange(len(pairs))
+    w = 100 * (welfare - 1)
+    la, lb = -w[k, ia], -w[k, ib]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(la != 0, lb / la, np.inf)
+    table = pd.DataFrame({"a": [a for a, _ in pairs], "b": [b for _, b in pairs],
+                          "loss_a": la, "loss_b": lb,
+                          "loss_a_level": la / 100 * spend[ia],
+                          "loss_b_level": lb / 100 * spend[ib],
+                          "leverage_a_over_b": ratio, "gap_pp": lb - la})
     how = "embargo" if embargo else f"{tariff:.0%} tariffs"
-    return Leverage(pd.DataFrame(rows), tuple(codes), how)
+    return Leverage(table, tuple(codes), how)
+
+
+class _Wars(Sequence[Scenario]):
+    """The war scenarios of ``pairs``, built when asked for: the fast path reads one to
+    check its patches and names the others only in an error message."""
+
+    def __init__(self, pairs: list[tuple[str, str]], tariff: float, embargo: bool,
+                 sectors: list[str] | None) -> None:
+        self._pairs, self._args = pairs, (tariff, embargo, sectors)
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    @overload
+    def __getitem__(self, k: int) -> Scenario: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[Scenario]: ...
+
+    def __getitem__(self, k: int | slice) -> Scenario | list[Scenario]:
+        if isinstance(k, slice):
+            return [trade_war(a, b, *self._args) for a, b in self._pairs[k]]
+        a, b = self._pairs[k]
+        return trade_war(a, b, *self._args)
+
+
+def _welfare_fast(world: World, scenarios: Sequence[Scenario], pairs: list[tuple[str, str]],
+                  idx: dict[str, int], tariff: float, embargo: bool, theta: float | None,
+                  deficits: str, progress: bool) -> np.ndarray | None:
+    """Welfare changes (wars, N) from the shared baseline patched on each war's two pairs,
+    without a dense copy of the shocks per war; None where the fast path does not apply
+    (several sectors, or the plain path asked for), and the caller solves as usual."""
+    from ..model import _fast
+    from ..model.solve import _baseline, _fast_one_sector, _summaries
+
+    if not _fast_one_sector(world):
+        return None
+    base = _baseline(world)
+    k = len(pairs)
+    ia = np.array([idx[a] for a, _ in pairs], dtype=np.intp)
+    ib = np.array([idx[b] for _, b in pairs], dtype=np.intp)
+    t0 = base.sector_tariffs[0]
+    i, j = np.concatenate([ib, ia]), np.concatenate([ia, ib])   # b's goods into a, and back
+    row = np.concatenate([np.arange(k)] * 2)
+    order = np.argsort(row, kind="stable")
+    i, j, row = i[order], j[order], row[order]
+    if embargo:
+        t_new, beta = t0[i, j], np.full(len(i), -np.inf)
+    else:
+        t_new, beta = np.full(len(i), float(tariff)), np.zeros(len(i))
+    patches = _fast.Patches(k, row, i, j, t_new, beta, np.zeros(len(i)))
+    if not _fast.same_as_arrays(patches, 0, scenarios[0].arrays(world), t0):
+        return None
+    return _summaries(world, scenarios, theta, deficits, patches=patches,
+                      progress=progress)["welfare_hat"]

@@ -10,6 +10,11 @@ Every response starts from the same coercive shock (``against`` taxes ``target``
 * ``coalition``: free trade among the target and its coalition partners, plus joint
   retaliation by all of them against the hegemon.
 
+Agreements add their effect only between pairs without one in force already (``world.
+agreements``: Canada and the EU trade under CETA since 2017, so "diversify" with the EU
+adds nothing there); :func:`agreement_pairs` says which pairs are new, and the
+descriptions name them.
+
 ``no coercion`` (the baseline, zero change) is the reference the others are read against.
 """
 
@@ -25,11 +30,11 @@ from ..errors import ScenarioError
 from ..model.result import Results
 from ..model.solve import solve_many
 from ..scenario.scenario import Scenario
-from ..scenario.shocks import agreement
+from ..scenario.shocks import Agreement, agreement
 from ..scenario.shocks import tariff as tariff_shock
 
-__all__ = ["DEFAULT_COALITION", "DEFAULT_DIVERSIFY", "best_retaliation", "response_scenarios",
-           "responses", "tariff_sectors", "world_change_pct"]
+__all__ = ["DEFAULT_COALITION", "DEFAULT_DIVERSIFY", "agreement_pairs", "best_retaliation",
+           "response_scenarios", "responses", "tariff_sectors", "world_change_pct"]
 
 #: Middle powers named in the seed article as coalition partners.
 DEFAULT_COALITION: tuple[str, ...] = ("EU27", "GBR", "JPN", "KOR", "AUS", "MEX")
@@ -90,17 +95,42 @@ def response_scenarios(world: World, target: str, against: str, tariff_rate: flo
                  description=f"{t} answers with {tariff_rate:.0%} on {h}."),
     ]
     if div:
-        out.append(Scenario("diversify", [coerce, *[agreement(form=[t, p], effect=effect)
-                                                   for p in div]],
-                            description=f"{t} signs agreements with {', '.join(div)}."))
+        deals = [agreement(form=[t, p], effect=effect) for p in div]
+        out.append(Scenario("diversify", [coerce, *deals],
+                            description=f"{t} signs agreements with {', '.join(div)}"
+                                        f"{_pairs_clause(world, deals)}."))
     if members:
+        deal = agreement(form=[t, *members], effect=effect)
         out.append(Scenario(
             "coalition",
-            [coerce, agreement(form=[t, *members], effect=effect),
-             tariff_shock(by=[t, *members], on=h, rate=tariff_rate, sectors=secs)],
-            description=f"Free trade among {t}, {', '.join(members)}, and joint "
+            [coerce, deal, tariff_shock(by=[t, *members], on=h, rate=tariff_rate, sectors=secs)],
+            description=f"Free trade among {t}, {', '.join(members)}"
+                        f"{_pairs_clause(world, [deal])}, and joint "
                         f"{tariff_rate:.0%} retaliation against {h}."))
     return out
+
+
+def agreement_pairs(world: World, scenario: Scenario) -> dict[str, list[str]]:
+    """Pairs a scenario's agreements add (``new``) and skip as already in force
+    (``in_force``, with the agreement's name), as ``"CAN-CHN"`` strings."""
+    new: list[str] = []
+    old: list[str] = []
+    for shock in scenario.shocks:
+        if isinstance(shock, Agreement) and shock.form is not None:
+            n, o = shock.split(world)
+            new += [f"{a}-{b}" for a, b in n if f"{a}-{b}" not in new]
+            old += [f"{a}-{b} ({name})" for a, b, name in o if f"{a}-{b} ({name})" not in old]
+    return {"new": new, "in_force": old}
+
+
+def _pairs_clause(world: World, deals: Sequence[Agreement]) -> str:
+    """`` (new: CAN-CHN; already in force: CAN-EU27 (CETA))`` for a description."""
+    pairs = agreement_pairs(world, Scenario("x", list(deals)))
+    if not pairs["in_force"]:
+        return ""
+    new = ", ".join(pairs["new"]) if pairs["new"] else "none"
+    return (f" (new pairs: {new}; already under an agreement, no effect added: "
+            f"{len(pairs['in_force'])} pair{'s' if len(pairs['in_force']) > 1 else ''})")
 
 
 def best_retaliation(world: World, target: str, against: str, tariff: float = 0.25, *,

@@ -127,7 +127,8 @@ def agreements(world: World) -> pd.DataFrame:
     DataFrame
         One row per unordered pair (``a`` before ``b`` in the world's order): a, b,
         agreement (the names, newest first; for a region pair, those covering most
-        member pairs), since (the year the pair first traded under one). Regions count only when every member pair is covered.
+        member pairs), since (the year the pair first traded under one). Regions count
+        only when every member pair is covered.
 
     Examples
     --------
@@ -171,6 +172,10 @@ def _covering(pairs: dict[frozenset[str], tuple[str, int]], mx: tuple[str, ...],
 def in_force(world: World) -> np.ndarray:
     """(N, N) boolean: ``True`` where the pair trades under an agreement (symmetric,
     diagonal False). Cached on the world."""
+    return _cached(world)[0]
+
+
+def _cached(world: World) -> tuple[np.ndarray, dict[frozenset[str], str]]:
     cache = world._views  # a World is immutable: computed once per world
     if "agreements_in_force" not in cache:
         t = _table(world)
@@ -180,13 +185,11 @@ def in_force(world: World) -> np.ndarray:
             j = np.array([world.index(c) for c in t.b], dtype=np.intp)
             m[i, j] = m[j, i] = True
         m.setflags(write=False)
-        cache["agreements_in_force"] = (m, t)
-    return cache["agreements_in_force"][0]
+        names = {frozenset((a, b)): n for a, b, n in zip(t.a, t.b, t.agreement, strict=True)}
+        cache["agreements_in_force"] = (m, names)
+    return cache["agreements_in_force"]
 
 
 def pair_name(world: World, a: str, b: str) -> str | None:
-    """The agreement ``a`` and ``b`` trade under in ``world``, or None."""
-    in_force(world)
-    t = world._views["agreements_in_force"][1]
-    hit = t[((t.a == a) & (t.b == b)) | ((t.a == b) & (t.b == a))]
-    return None if hit.empty else str(hit.agreement.iloc[0])
+    """The agreements ``a`` and ``b`` trade under in ``world`` (``"; "``-joined), or None."""
+    return _cached(world)[1].get(frozenset((a, b)))

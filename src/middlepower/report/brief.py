@@ -7,6 +7,7 @@ module only arranges and words what they computed.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,9 +18,18 @@ import pandas as pd
 
 from .._atomic import atomic_write
 from ..coercion.exposure import exposure, sector_exposure
-from ..coercion.responses import DEFAULT_COALITION, DEFAULT_DIVERSIFY, responses, tariff_sectors
+from ..coercion.responses import (
+    DEFAULT_COALITION,
+    DEFAULT_DIVERSIFY,
+    agreement_pairs,
+    response_scenarios,
+    responses,
+    tariff_sectors,
+)
 from ..data.world import World
 from ..model.result import Results
+from .outliers import flag
+from .text import GLOSSARY, caveats, method_summary, money
 
 __all__ = ["Brief", "brief"]
 
@@ -46,13 +56,48 @@ class Brief:
     exempt: float = 0.0
     sector_exposure: pd.DataFrame | None = field(default=None, repr=False)
     sector_effects: pd.DataFrame | None = field(default=None, repr=False)
+    #: Per response: agreement pairs it adds (``new``) and skips (``in_force``).
+    agreements: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: Economies with unusual baseline data that a table shows: ``{code: reason}``.
+    flags: dict[str, str] = field(default_factory=dict)
+    #: Baseline spending (dataset unit) of target, against and the world: the dollar base.
+    spending: dict[str, float] = field(default_factory=dict)
+    created: str = ""
+    version: str = ""
+
+    @property
+    def method(self) -> str:
+        """One paragraph: how the numbers are made."""
+        return method_summary(self.world, self.theta, self.deficits)
+
+    @property
+    def caveats(self) -> list[str]:
+        """What the numbers leave out."""
+        return caveats(self.world)
+
+    @property
+    def glossary(self) -> dict[str, str]:
+        return dict(GLOSSARY)
+
+    def money(self, pct: float, who: str = "target") -> str:
+        """A percent change of ``who`` (target, against, world) in the dataset's unit."""
+        return money(pct, self.spending.get(who, float("nan")), self.world.unit)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: target, against, exposure, responses (list), headline, settings."""
+        """JSON-ready: target, against, exposure, responses (list), headline, settings,
+        and the page's words: method, caveats, glossary, flags, agreements."""
         rows = [{"name": name, **{k: (float(v) if k != "description" else v)
                                   for k, v in row.items()}}
                 for name, row in self.responses.iterrows()]
         return {
+            "created": self.created,
+            "version": self.version,
+            "method": self.method,
+            "caveats": self.caveats,
+            "glossary": self.glossary,
+            "flags": self.flags,
+            "agreements": self.agreements,
+            "spending": self.spending,
             "target": self.target,
             "against": self.against,
             "tariff": self.tariff,
@@ -109,23 +154,62 @@ def _verb(change_pct: float) -> str:
     return "loses" if change_pct < 0 else "gains"
 
 
-def _headline(t_name: str, h_name: str, table: pd.DataFrame) -> tuple[str, list[str]]:
+def _cut_phrase(loss: float, base_loss: float) -> str:
+    """How much of the loss of giving in a response removes, in words."""
+    cut = 1.0 - loss / base_loss if base_loss > 0 else 0.0
+    if cut >= 0.95:
+        return "all but removes the loss"
+    if 0.42 <= cut <= 0.58:
+        return "halves the loss"
+    if 0.28 <= cut < 0.42:
+        return "cuts the loss by about a third"
+    if 0.2 <= cut < 0.28:
+        return "cuts the loss by about a quarter"
+    return f"cuts the loss by {cut:.0%}" if cut > 0 else "does not cut the loss"
+
+
+def _headline(t_name: str, h_name: str, table: pd.DataFrame, tariff: float,
+              money_of: Any) -> tuple[str, list[str]]:
+    """The story in one sentence (what giving in costs, whether retaliation helps, what
+    helps most), then the details as notes. Every word is chosen from the numbers."""
     give = table.loc["give in"]
     ret = table.loc["retaliate"]
-    options = table.drop(index="no coercion")
-    best = options["target_welfare_pct"].idxmax()
-    text = (f"Saying no (retaliating) costs {t_name} {-ret.target_welfare_pct:.2f}% of real "
-            f"income vs {-give.target_welfare_pct:.2f}% for giving in; {h_name} "
-            f"{_verb(ret.against_welfare_pct)} {abs(ret.against_welfare_pct):.2f}% (if {t_name} "
-            f"gives in, it {_verb(give.against_welfare_pct)} "
-            f"{abs(give.against_welfare_pct):.2f}%).")
-    notes = [f"Best response for {t_name}: {best} "
-             f"({options.loc[best, 'target_welfare_pct']:+.2f}% real income)."]
+    options = table.drop(index=["no coercion", "give in"], errors="ignore")
+    best = str(options["target_welfare_pct"].idxmax())
+    g_loss = -give.target_welfare_pct
+    r_loss = -ret.target_welfare_pct
+    gain = ret.target_welfare_pct - give.target_welfare_pct
+    if gain < 0:
+        verdict = f"makes things worse for {t_name}"
+    elif g_loss > 0 and gain < 0.15 * g_loss:
+        verdict = f"barely helps {t_name}"
+    else:
+        verdict = f"helps {t_name}: it {_cut_phrase(r_loss, g_loss)}"
+    text = (f"Saying no by retaliating {verdict}: {r_loss:.2f}% of real income lost, against "
+            f"{g_loss:.2f}% ({money_of(g_loss)} a year) for giving in to a {tariff:.0%} "
+            f"{h_name} tariff")
+    b = options.loc[best]
+    if best != "retaliate" and b.target_welfare_pct > give.target_welfare_pct:
+        what = {"diversify": "diversifying through new agreements",
+                "coalition": "a coalition"}.get(best, best)
+        text += f"; {what} {_cut_phrase(-b.target_welfare_pct, g_loss)} (to " \
+                f"{-b.target_welfare_pct:.2f}%)"
+    elif best != "retaliate":
+        text += "; no response does better than giving in"
+    text += "."
+    notes = [f"Saying no (retaliating) costs {t_name} {-ret.target_welfare_pct:.2f}% of real "
+             f"income vs {g_loss:.2f}% for giving in; {h_name} "
+             f"{_verb(ret.against_welfare_pct)} {abs(ret.against_welfare_pct):.2f}% (if {t_name} "
+             f"gives in, it {_verb(give.against_welfare_pct)} "
+             f"{abs(give.against_welfare_pct):.2f}%).",
+             f"Best response for {t_name}: {best} "
+             f"({options.loc[best, 'target_welfare_pct']:+.2f}% real income, "
+             f"{money_of(options.loc[best, 'target_welfare_pct'])})."]
     if "coalition" in table.index:
         c = table.loc["coalition"]
         if c.target_welfare_pct > give.target_welfare_pct:
             notes.append(f"The coalition cuts {_poss(t_name)} loss from "
-                         f"{-give.target_welfare_pct:.2f}% to {-c.target_welfare_pct:.2f}%, and "
+                         f"{g_loss:.2f}% to {-c.target_welfare_pct:.2f}%, and "
                          f"{h_name} {_verb(c.against_welfare_pct)} "
                          f"{abs(c.against_welfare_pct):.2f}%.")
         else:
@@ -134,6 +218,37 @@ def _headline(t_name: str, h_name: str, table: pd.DataFrame) -> tuple[str, list[
                          "the partners' markets are too small to replace the one lost, and "
                          "joint retaliation raises prices at home.")
     return text, notes
+
+
+def _leverage_note(lev: dict[str, float], tariff: float, t_name: str, h_name: str) -> str:
+    """The bilateral trade war in words; a ratio only when both sides lose."""
+    lt, lh = lev["target_loss_pct"], lev["against_loss_pct"]
+    head = f"In a bilateral {tariff:.0%} tariff war {t_name} would "
+    if lt > 0 and lh > 0:
+        stronger, ratio = (h_name, lt / lh) if lt >= lh else (t_name, lh / lt)
+        return (head + f"lose {lt:.2f}% of real income and {h_name} {lh:.2f}%: "
+                f"{stronger} loses {ratio:.1f} times less.")
+    return (head + f"{_verb(-lt)} {abs(lt):.2f}% and {h_name} {_verb(-lh)} {abs(lh):.2f}%; "
+            "with a side that gains, a loss ratio means nothing.")
+
+
+def _agreement_notes(t_name: str, pairs: dict[str, dict[str, list[str]]]) -> list[str]:
+    """Which agreement pairs the diversify and coalition responses add, and which they do
+    not because an agreement is already in force."""
+    out = []
+    for name, p in pairs.items():
+        if not p["new"] and not p["in_force"]:
+            continue
+        new = ", ".join(p["new"]) if p["new"] else "none"
+        have = len(p["in_force"])
+        text = f"{name.capitalize()}: new agreement pairs {new}"
+        if have:
+            text += (f"; {have} pair{'s' if have > 1 else ''} already "
+                     f"trade{'' if have > 1 else 's'} under an agreement "
+                     f"in force, so no effect is added there ("
+                     + "; ".join(p["in_force"][:4]) + ("; ..." if have > 4 else "") + ")")
+        out.append(text + ".")
+    return out
 
 
 def _theta_range(theta: float | None) -> tuple[float, float] | None:
@@ -179,7 +294,7 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
     --------
     >>> import middlepower as mp
     >>> b = mp.brief(mp.load("world2023"), "CAN", against="USA")
-    >>> b.responses.loc["give in", "target_welfare_pct"] < 0
+    >>> bool(b.responses.loc["give in", "target_welfare_pct"] < 0)
     True
     """
     if theta is None and world.sector_theta is None:
@@ -205,7 +320,6 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
     lev["best_retaliation_rate"] = float(br["rate"])
     lev["best_retaliation_target_welfare_pct"] = float(br["target_welfare_pct"])
     if bands:
-        from ..coercion.responses import response_scenarios
         from ..uncertainty import uncertainty
 
         scenarios = response_scenarios(world, t, h, tariff, diversify_with, coalition,
@@ -217,11 +331,19 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
                 table[f"{who}_welfare_p{q}"] = [b.loc[(name, code), f"welfare_pct_p{q}"]
                                                 for name in table.index]
     names = dict(zip(world.countries, world.names, strict=True))
-    headline, notes = _headline(names[t], names[h], table)
-    notes.append(f"In a bilateral {tariff:.0%} tariff war {names[t]} would lose "
-                 f"{lev['target_loss_pct']:.2f}% of real income and {names[h]} "
-                 f"{lev['against_loss_pct']:.2f}%: {_poss(names[h])} leverage over {names[t]} is "
-                 f"{lev['against_leverage_over_target']:.1f} to 1.")
+    spend = world.expenditure()
+    spending = {"target": float(spend[world.index(t)]), "against": float(spend[world.index(h)]),
+                "world": float(spend.sum())}
+    for who in ("target", "against", "world"):
+        table[f"{who}_welfare_change"] = table[f"{who}_welfare_pct"] / 100 * spending[who]
+    headline, notes = _headline(names[t], names[h], table, tariff,
+                                lambda pct: money(pct, spending["target"], world.unit))
+    scen = {x.name: x for x in response_scenarios(world, t, h, tariff, diversify_with, coalition,
+                                                   sectors=sectors, exempt=exempt)}
+    pairs = {k: agreement_pairs(world, scen[k]) for k in ("diversify", "coalition") if k in scen}
+    notes.extend(_agreement_notes(names[t], pairs))
+    best = _no_worse_than_response(best, table, world, t, coalition)
+    notes.append(_leverage_note(lev, tariff, names[t], names[h]))
     notes.append(f"{_poss(names[t])} best retaliatory rate is {br['rate']:.1%} "
                  f"({br['target_welfare_pct']:+.2f}% real income, vs "
                  f"{table.loc['retaliate', 'target_welfare_pct']:+.2f}% at {tariff:.0%}).")
@@ -236,10 +358,55 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
         sec_exp = sector_exposure(world, t, h)
         sec_fx = _sector_effects(results["give in"], t, h)
         notes.extend(_sector_notes(sec_fx, t, h, names[t], names[h]))
+    from .. import __version__
+
+    shown = {t, h, *_present_codes(world, coalition), *_top_movers(results, 8)}
+    flags = {k: v for k, v in flag(world).items() if k in shown}
     return Brief(target=t, against=h, tariff=tariff, theta=theta, deficits=deficits,
                  exposure=exp, responses=table, bands=bands, leverage=lev, coalitions=best,
                  results=results, world=world, headline=headline, notes=notes,
-                 sectors=secs, exempt=exempt, sector_exposure=sec_exp, sector_effects=sec_fx)
+                 sectors=secs, exempt=exempt, sector_exposure=sec_exp, sector_effects=sec_fx,
+                 agreements=pairs, flags=flags, spending=spending,
+                 created=_dt.date.today().isoformat(), version=__version__)
+
+
+def _present_codes(world: World, codes: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for c in codes:
+        try:
+            out += [world.countries[k] for k in world.resolve(c)]
+        except Exception:  # a bad candidate was already reported by the search
+            continue
+    return out
+
+
+def _top_movers(results: Results, k: int) -> list[str]:
+    out: set[str] = set()
+    for r in results:
+        out |= set(r.countries["welfare_pct"].abs().nlargest(k).index)
+    return sorted(out)
+
+
+def _no_worse_than_response(best: pd.DataFrame, table: pd.DataFrame, world: World,
+                            target: str, coalition: Sequence[str]) -> pd.DataFrame:
+    """The coalition search ranks subsets of the candidates; the full set is the brief's
+    own "coalition" response. Should the search miss it (a beam search on many
+    candidates), put the response in front, so the brief never reports a best
+    coalition worse than its own coalition."""
+    if "coalition" not in table.index or best is None:
+        return best
+    own = float(table.loc["coalition", "target_welfare_pct"])
+    if len(best) and float(best.iloc[0].target_welfare_pct) >= own - 1e-9:
+        return best
+    members = [m for m in _present_codes(world, coalition) if m != target]
+    row: dict[str, Any] = {c: float("nan") for c in best.columns}
+    row.update({"all_gain": False, "worst_member": "",
+                "coalition": "+".join(sorted(members)), "partners": tuple(sorted(members)),
+                "size": len(members), "target_welfare_pct": own,
+                "against_welfare_pct": float(table.loc["coalition", "against_welfare_pct"])})
+    if "target_gain_pp" in best.columns:
+        row["target_gain_pp"] = own - float(table.loc["give in", "target_welfare_pct"])
+    return pd.concat([pd.DataFrame([row]), best], ignore_index=True)
 
 
 def _sector_effects(result: Any, target: str, against: str) -> pd.DataFrame:

@@ -1,0 +1,169 @@
+"""The fast one-sector path (model/_fast.py) against plain references.
+
+Two references: the engine with the fast path switched off (``solve._FAST = False``, the
+dense batched solver), and a plain dense fixed point written here, one scenario at a time,
+with no batching, patches or acceleration. Welfare must agree to 1e-10.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+
+import middlepower as mp
+from middlepower import coalition, coercion, errors
+
+solve_mod = importlib.import_module("middlepower.model.solve")
+
+
+@pytest.fixture
+def plain(monkeypatch: pytest.MonkeyPatch):
+    """Run a callable with the fast path switched off."""
+    def run(fn, *args, **kw):
+        monkeypatch.setattr(solve_mod, "_FAST", False)
+        try:
+            return fn(*args, **kw)
+        finally:
+            monkeypatch.setattr(solve_mod, "_FAST", True)
+    return run
+
+
+def _plain_fixed_point(world: mp.World, scenario: mp.Scenario, theta: float,
+                       ratio: bool = False) -> np.ndarray:
+    """Welfare changes (N,) by a dense damped iteration on the equations of
+    :mod:`middlepower.model` (one sector): no batches, no patches, no Anderson steps."""
+    X, t0 = world.flows, world.tariffs
+    arr = scenario.arrays(world)
+    t1, beta, log_dhat = arr.tariffs[0], arr.beta[0], arr.log_dhat[0]
+    Y = X.sum(axis=1)
+    E = ((1 + t0) * X).sum(axis=0)
+    D = X.sum(axis=0) - Y
+    lam = (1 + t0) * X / E
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = lam * np.exp(beta - theta * (log_dhat + np.log((1 + t1) / (1 + t0))))
+    a = np.nan_to_num(a)
+    w = np.ones(len(Y))
+    for _ in range(20_000):
+        P = (a * w[:, None] ** -theta).sum(axis=0)
+        share = a * w[:, None] ** -theta / P
+        wy = w @ Y
+        Dn = w * D - (w @ D) / wy * w * Y if ratio else D * wy / Y.sum()
+        En = (w * Y + Dn) / (1 - (share * t1 / (1 + t1)).sum(axis=0))
+        sales = (share * En / (1 + t1)).sum(axis=1)
+        excess = sales / (w * Y)
+        if np.abs(excess - 1).max() < 1e-13:
+            break
+        w = w * excess ** (1 / (1 + theta))
+        w = w * Y.sum() / (w @ Y)
+    else:  # pragma: no cover - would be a bug in the reference itself
+        raise AssertionError("reference did not converge")
+    return En / E / P ** (-1 / theta)
+
+
+def _scenarios(world: mp.World) -> list[mp.Scenario]:
+    c = world.countries
+    rng = np.random.default_rng(7)
+    out = [mp.Scenario(f"t{k}", [mp.tariff(by=c[i], on=c[j], rate=float(rng.uniform(0, 0.6)))])
+           for k, (i, j) in enumerate(rng.choice(world.n, (12, 2), replace=True)) if i != j]
+    out += [
+        mp.Scenario("embargo", [mp.embargo(c[0], c[1])]),
+        mp.Scenario("agreement", [mp.agreement(form=list(c[2:8]), effect=0.4)]),
+        mp.Scenario("cost", [mp.trade_cost(c[3], c[5], 0.3, both_ways=True)]),
+        mp.Scenario("mixed", [mp.tariff(by=c[4], on=list(c[6:12]), rate=0.5),
+                              mp.tariff(by=list(c[6:12]), on=c[4], rate=0.2, add=True),
+                              mp.agreement(form=list(c[6:12]), effect=0.2)]),
+        mp.Scenario("nothing", []),
+    ]
+    return out
+
+
+@pytest.mark.parametrize("kw", [{}, {"deficits": "ratio"}, {"numeraire": "USA"},
+                                {"theta": "per-scenario"}, {"chunk_size": 5}])
+def test_fast_batch_equals_plain_engine(world2023, plain, monkeypatch, kw):
+    scen = _scenarios(world2023)
+    if kw.get("theta") == "per-scenario":
+        kw = {"theta": np.linspace(3.0, 9.0, len(scen))}
+    fallbacks = []
+    real = solve_mod._solve_batch
+    monkeypatch.setattr(solve_mod, "_solve_batch", lambda *a: fallbacks.append(1) or real(*a))
+    fast = mp.solve_many(world2023, scen, **kw)
+    assert not fallbacks   # the fast path solved every scenario itself
+    ref = plain(mp.solve_many, world2023, scen, **kw)
+    assert fallbacks
+    for f, r in zip(fast, ref, strict=True):
+        assert np.abs(f.welfare_hat - r.welfare_hat).max() < 1e-10, f.name
+        assert np.abs(f.w_hat - r.w_hat).max() < 1e-10, f.name
+        assert f.iterations == r.iterations
+    # the full Result (N x N flows, tables) is the same too
+    assert np.abs(fast["mixed"].flows_matrix - ref["mixed"].flows_matrix).max() \
+        < 1e-9 * world2023.flows.max()
+
+
+@pytest.mark.parametrize("deficits", ["additive", "ratio"])
+def test_fast_path_equals_plain_fixed_point(world2023, deficits):
+    for s in _scenarios(world2023)[-5:]:
+        r = mp.solve(world2023, s, theta=5.0, deficits=deficits)
+        ref = _plain_fixed_point(world2023, s, 5.0, ratio=deficits == "ratio")
+        assert np.abs(r.welfare_hat - ref).max() < 1e-10, s.name
+
+
+def test_one_solve_takes_the_fast_path(world2023, monkeypatch):
+    calls = []
+    real = solve_mod._fast_batch
+    monkeypatch.setattr(solve_mod, "_fast_batch", lambda *a: calls.append(1) or real(*a))
+    mp.solve(world2023, [mp.tariff(by="USA", on="CHN", rate=0.25)])
+    assert calls
+
+
+def test_summaries_equal_results(world2023):
+    scen = _scenarios(world2023)
+    out = solve_mod._summaries(world2023, scen, 5.0, keys=(
+        "welfare_hat", "w_hat", "price_index_hat", "exports"))
+    res = mp.solve_many(world2023, scen, theta=5.0)
+    foreign = ~np.eye(world2023.n, dtype=bool)
+    for k, r in enumerate(res):
+        assert np.array_equal(out["welfare_hat"][k], r.welfare_hat)
+        assert np.array_equal(out["price_index_hat"][k], r.price_index_hat)
+        exports = (r.flows_matrix * foreign).sum(axis=1)
+        assert np.allclose(out["exports"][k], exports, rtol=1e-12, atol=0)
+
+
+def test_leverage_fast_equals_plain(world2023, plain):
+    codes = ["USA", "CHN", "CAN", "MEX", "JPN", "GBR", "IND", "BRA"]
+    for kw in ({}, {"embargo": True}, {"tariff": 0.5, "deficits": "ratio"}):
+        fast = coercion.leverage(world2023, countries=codes, **kw)
+        ref = plain(coercion.leverage, world2023, countries=codes, **kw)
+        assert np.nanmax(np.abs(fast.loss.to_numpy() - ref.loss.to_numpy())) < 1e-8
+        assert list(fast.table.columns) == list(ref.table.columns)
+
+
+def test_coalition_and_uncertainty_fast_equal_plain(world2023, plain):
+    cands = ["EU27", "GBR", "JPN", "MEX"]
+    fast = coalition.search(world2023, "CAN", "USA", cands, top=None)
+    ref = plain(coalition.search, world2023, "CAN", "USA", cands, top=None)
+    key = ["coalition", "target_welfare_pct", "coalition_gain"]
+    a, b = fast[key].sort_values("coalition"), ref[key].sort_values("coalition")
+    assert np.abs(a.target_welfare_pct.to_numpy() - b.target_welfare_pct.to_numpy()).max() \
+        < 1e-8
+    scen = mp.Scenario("fta", [mp.tariff(by="USA", on="CAN", rate=0.25),
+                               mp.agreement(form=["CAN", "EU27"])])
+    fb = mp.uncertainty(world2023, scen, n=20, seed=3)
+    rb = plain(mp.uncertainty, world2023, scen, n=20, seed=3)
+    diff = (fb.draws[["welfare_pct", "real_gdp_pct", "exports_pct"]]
+            - rb.draws[["welfare_pct", "real_gdp_pct", "exports_pct"]]).abs().max().max()
+    assert diff < 1e-8
+
+
+def test_fast_path_reports_errors_as_the_plain_path(world2023, plain):
+    cut = mp.Scenario("cut", [mp.embargo("CAN", [c for c in world2023.countries
+                                                 if c != "CAN"])])
+    with pytest.raises(errors.ScenarioError, match="cut off from all trade"):
+        mp.solve(world2023, cut)
+    hard = mp.Scenario("hard", [mp.tariff(by="USA", on="CHN", rate=2.0)])
+    with pytest.raises(errors.ConvergenceError) as fast:
+        mp.solve(world2023, hard, max_iter=3)
+    with pytest.raises(errors.ConvergenceError) as ref:
+        plain(mp.solve, world2023, hard, max_iter=3)
+    assert str(fast.value) == str(ref.value)
