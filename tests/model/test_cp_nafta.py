@@ -99,3 +99,10 @@ def test_decomposition_tends_to_the_exact_welfare_change(cp, authors, authors_re
 def test_solver_raises_instead_of_returning_unconverged(cp, world):
     with pytest.raises(ConvergenceError, match="no convergence"):
         cp.equilibrium_flows(cp.Inputs.of(world), max_iter=3)
+
+
+def test_engine_zero_deficit_closure_gives_the_balanced_world(cp, world):
+    """mp.solve(..., deficits="zero").to_world() is the example's balanced baseline."""
+    balanced = mp.solve(world, mp.Scenario("balance", []), deficits="zero").to_world()
+    np.testing.assert_allclose(balanced.sector_flows, cp.balanced_world(world).sector_flows,
+                               rtol=1e-8, atol=1e-9 * world.output().max())

@@ -249,3 +249,20 @@ def test_partial_effect_by_sector():
     np.testing.assert_array_equal(a.beta[:, j, i], -0.2)      # no sector: every sector
     with pytest.raises(errors.UnknownSectorError, match="'s7'"):
         mp.Scenario("p", [mp.partial_effect(table.assign(sector="s7"))]).arrays(w)
+
+
+def test_zero_deficit_closure_balances_trade():
+    w = _world(seed=2)
+    assert np.abs(w.deficit()).max() > 0.1
+    r = mp.solve(w, mp.Scenario("balance", []), deficits="zero")
+    flows = r.sector_flows_matrix
+    deficits = flows.sum(axis=(0, 1)) - flows.sum(axis=(0, 2))
+    np.testing.assert_allclose(deficits, 0.0, atol=1e-9 * w.output().sum())
+    balanced = r.to_world()
+    assert np.abs(balanced.deficit()).max() < 1e-8 * balanced.output().sum()
+    # solving nothing on the balanced world changes nothing, under any closure
+    again = mp.solve(balanced, mp.Scenario("zero", []))
+    np.testing.assert_allclose(again.welfare_hat, 1.0, atol=1e-10)
+    one = mp.World.from_matrix(["A", "B", "C"], [[8, 3, 1], [1, 8, 1], [1, 1, 8]])
+    r1 = mp.solve(one, mp.Scenario("b", []), deficits="zero")
+    assert abs(r1.flows_matrix.sum(0) - r1.flows_matrix.sum(1)).max() < 1e-9

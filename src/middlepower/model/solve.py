@@ -230,8 +230,11 @@ def solve(
         Trade elasticity (sigma - 1), > 0. By default the world's sectoral elasticities
         (``world.sector_theta``) where it has them, else 5.0. A number applies to every
         sector.
-    deficits : {"additive", "ratio"}, default "additive"
-        Closure for trade imbalances; see :mod:`middlepower.model`.
+    deficits : {"additive", "ratio", "zero"}, default "additive"
+        Closure for trade imbalances; see :mod:`middlepower.model`. ``"zero"`` balances
+        every country's trade in the counterfactual (D' = 0), the first step of Caliendo &
+        Parro (2015): ``mp.solve(world, [], deficits="zero").to_world()`` is a balanced
+        baseline.
     mode : {"full", "conditional"}, default "full"
         ``"conditional"`` holds every economy's output and spending at their baseline
         values and lets only the multilateral resistances adjust (the "conditional general
@@ -354,7 +357,7 @@ def _fast_one_sector(world: World) -> bool:
 
 def _fast_applies(base: Baseline, spec: _Spec) -> bool:
     return (_FAST and len(base.sectors) == 1 and not base.has_io and not spec.conditional
-            and not spec.ref_price)
+            and not spec.ref_price and spec.deficits != "zero")
 
 
 def _solutions(world: World, base: Baseline, items: Sequence[Scenario], spec: _Spec,
@@ -589,8 +592,11 @@ class _Eval:
 
 
 def _deficits(w: np.ndarray, base: Baseline, spec: _Spec) -> np.ndarray:
-    """D'_n under the closure: additive in units of world value added, or a ratio to VA."""
+    """D'_n under the closure: additive in units of world value added, a ratio to VA, or
+    zero (trade balanced in the counterfactual)."""
     VA, D = base.value_added, base.deficit
+    if spec.deficits == "zero":
+        return np.zeros_like(w)
     if spec.deficits == "additive":
         return D[None, :] * ((w @ VA) / VA.sum())[:, None]
     wva = w * VA  # D'_n / VA'_n = D_n / VA_n - c, with c keeping world deficits at zero
@@ -809,7 +815,8 @@ def _solve_batch(base: Baseline, arrays: list[ShockArrays], spec: _Spec,
                  names: list[str]) -> _Solution:
     c = _stack(base, arrays, spec.theta)
     if not spec.conditional:
-        _check_isolation(base, c.a, names)
+        if spec.deficits != "zero":
+            _check_isolation(base, c.a, names)
     st, it, res, diverged = _solve_hat(c, base, spec)
     if diverged.any() or (res > spec.tol).any():
         _raise_unconverged(st, c, base, spec, names, it, res, diverged)

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Scenario", "Variant"]
 
-DeficitClosure = Literal["additive", "ratio"]
+DeficitClosure = Literal["additive", "ratio", "zero"]
 
 #: Largest scenario file read, in bytes (the shipped examples are under 6 kB).
 MAX_FILE_BYTES = 1_000_000
