@@ -1,9 +1,10 @@
-"""Load test of the web app: concurrent users mixing brief, solve and coalition requests.
+"""Load test of the web app: concurrent users mixing brief, solve, coalition and suggest.
 
 Starts ``middlepower serve`` on a free loopback port (or uses ``--url``, which must be a
 loopback address), then runs ``--users`` asyncio httpx clients for ``--seconds``. Each
-user loops: pick a request (50% brief, 30% solve, 20% coalition search) with parameters
-drawn from a small set of economies and rates, send it, record the latency and status.
+user loops: pick a request (5 in 11 a brief, 3 a solve, 2 a coalition search, 1 a pasted
+story for /suggest) with parameters drawn from a small set of economies, rates and
+stories, send it, record the latency and status.
 The server caches identical requests, so the first request of each combination is a
 cache miss ("cold") and the rest hits; both are reported.
 
@@ -35,6 +36,11 @@ import numpy as np
 TARGETS = ["CAN", "MEX", "JPN", "KOR", "AUS", "GBR", "EU27", "CHN", "IND", "BRA"]
 HEGEMONS = ["USA", "CHN"]
 RATES = [0.1, 0.25, 0.5]
+STORIES = [
+    "Washington imposed a 25% tariff on Canadian steel; Ottawa vowed to retaliate.",
+    "China halted exports of rare earths to Japan, and Tokyo sought a trade deal with India.",
+    "The EU and Mercosur signed a trade agreement as US tariffs on Brazil rose to 50%.",
+]
 MAX_SECONDS = 300
 MAX_USERS = 200
 
@@ -68,7 +74,9 @@ def _rss_mb(pid: int | None) -> float:
 
 
 def _request(rng: random.Random) -> tuple[str, str, dict]:
-    kind = rng.choices(["brief", "solve", "coalition"], weights=[5, 3, 2])[0]
+    kind = rng.choices(["brief", "solve", "coalition", "suggest"], weights=[5, 3, 2, 1])[0]
+    if kind == "suggest":
+        return kind, "/api/v1/suggest", {"text": rng.choice(STORIES)}
     against = rng.choice(HEGEMONS)
     target = rng.choice([t for t in TARGETS if t != against])
     rate = rng.choice(RATES)

@@ -88,3 +88,19 @@ def test_html_draws_charts_and_map_in_chromium(can_brief, tmp_path):
     assert len(values) > 20                  # countries carry their own welfare values
     assert "economy: Canada" in dom
     assert "Coercion brief: Canada against United States" in dom
+
+
+def test_brief_has_the_tariff_game_on_one_sector_worlds(tmp_path):
+    world = mp.load("world2023")
+    b = mp.brief(world, "CAN", against="USA", bands=0)
+    tab = b.say_no.table
+    assert {"give in", "optimal retaliation", "Nash war"} <= set(tab.index)
+    # answering optimally never leaves the target worse off than giving in
+    assert tab.loc["optimal retaliation", "target_welfare_pct"] >= \
+        tab.loc["give in", "target_welfare_pct"] - 1e-9
+    assert b.say_no.sentence in b.notes and b.curves_svg.startswith("<svg")
+    page = b.to_html()
+    assert "id='game'" in page and "best response of USA" in page
+    assert b.to_dict()["say_no"]["sentence"] == b.say_no.sentence
+    quick = mp.brief(world, "CAN", against="USA", bands=0, game=False)
+    assert quick.say_no is None and "id='game'" not in quick.to_html()

@@ -177,3 +177,96 @@ def test_phone_layout_has_no_horizontal_scroll(browser, live_server: str) -> Non
     assert pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     _shot(pg, "phone.png", full=False)
     pg.close()
+
+
+def _post_job(base: str, path: str, body: dict) -> dict:
+    """Run a job on the live server (its answer is cached there) and return the result."""
+    job = httpx.post(f"{base}{path}", json=body, timeout=30).json()
+    while job["status"] in ("queued", "running"):
+        job = httpx.get(f"{base}{job['status_url']}", timeout=30).json()
+    return httpx.get(f"{base}{job['result_url']}", timeout=30).json()
+
+
+def test_tariff_game_view(page, live_server: str) -> None:
+    _open(page, live_server + "/?view=game&coals=GBR,EU27%2BJPN")
+    want = _post_job(live_server, "/api/v1/game/say-no", {
+        "data": "world2023", "target": "CAN", "against": "USA",
+        "coalitions": ["GBR", "EU27+JPN"], "objective": "total"})
+    assert page.inner_text("#sayno-sentence") == want["sentence"]
+    assert page.locator("#sayno-table tbody tr").count() == 5
+    assert "Nash war with EU27+JPN" in page.inner_text("#sayno-table")
+    assert page.locator("#chart-sayno svg").count() == 1
+    src = page.get_attribute("#curves-img", "src")
+    assert page.is_visible("#curves-img") and src.startswith("data:image/svg+xml")
+    assert "tariff war's end: USA" in page.inner_text("#curves-what")
+    assert not page.errors
+    _shot(page, "game.png")
+
+    page.fill("#target", "XXX")
+    page.click("#run-game")
+    page.wait_for_selector("#error:not([hidden])")
+    assert "unknown country 'XXX'" in page.inner_text("#error")
+
+
+def test_paste_a_story_view(page, live_server: str) -> None:
+    _open(page, live_server + "/?view=story")
+    assert page.locator("#suggestions li.suggestion").count() >= 2  # the example story
+    evil = '<img src=x onerror="window.__xss=1">'
+    story = (f"The United States imposed a 25% tariff on Canadian steel {evil}. Ottawa said "
+             "it would retaliate. Japan and the European Union signed a trade deal.")
+    page.fill("#story", story)
+    page.evaluate("document.body.dataset.ready = ''")
+    page.click("#run-story")
+    page.wait_for_selector("#suggestions li.suggestion")
+    page.wait_for_function("!document.querySelector('#run').disabled")
+    text = page.inner_text("#suggestions")
+    assert "USA tariff on CAN (25%, steel)" in text and evil in text    # escaped, as text
+    assert page.locator("#suggestions img").count() == 0
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("#suggestions mark").count() >= 2                # cues highlighted
+    first = page.locator("#suggestions li.suggestion", has_text="USA tariff on CAN")
+    first.locator("button.run-suggestion").click()
+    page.wait_for_function("document.querySelectorAll('#story-table tbody tr').length > 0")
+    assert page.locator("#story-map svg path").count() > 150
+    assert "pickst=" in page.url and "Canada" in page.inner_text("#story-table")
+    _shot(page, "story.png")
+
+    page.evaluate("document.querySelector('#story').value = 'a'.repeat(100001)")
+    page.click("#run-story")
+    page.wait_for_selector("#error:not([hidden])")
+    assert "at most 100,000" in page.inner_text("#error")
+
+
+def test_sectors_exempt_share_and_job_progress(page, live_server: str) -> None:
+    _open(page, live_server + "/?data=cp1993&sectors=steel,autos&exempt=30&bands=0")
+    assert page.is_hidden("#error"), page.inner_text("#error")
+    assert any("/api/v1/brief/jobs" in u for u in page.requests)        # a job, not a wait
+    labels = page.eval_on_selector_all("#sectors optgroup", "gs => gs.map(g => g.label)")
+    assert labels == ["Common names", "Sectors"]                         # aliases first
+    assert page.eval_on_selector_all("#bands option", "os => os.map(o => o.value)") == [
+        "0", "10", "20"]
+    assert page.is_visible("#sector-panel")
+    assert page.locator("#chart-sectors svg path").count() >= 10
+    want = httpx.post(f"{live_server}/api/v1/brief", timeout=60, json={
+        "data": "cp1993", "target": "CAN", "against": "USA", "tariff": 0.25, "bands": 0,
+        "sectors": ["steel", "autos"], "exempt": 0.3}).json()
+    assert want["taxed_sectors"] == ["basic_metals", "auto"]
+    give = next(r for r in want["responses"] if r["name"] == "give in")
+    assert float(page.get_attribute("#headline-number", "data-value")) == pytest.approx(
+        give["target_welfare_pct"])
+    assert "30%" in page.inner_text("#sector-what")
+    _shot(page, "sectors.png")
+
+
+def test_brief_as_of_a_date(page, live_server: str) -> None:
+    _open(page, live_server + "/?asof=2026-01-20&bands=0")
+    assert page.input_value("#as-of") == "2026-01-20"
+    assert page.get_attribute("#as-of", "min") == "2025-01-01"
+    assert "US tariffs in force on 2026-01-20" in page.inner_text("#notes li:first-child")
+    want = httpx.post(f"{live_server}/api/v1/brief", timeout=30, json={
+        "data": "world2023", "target": "CAN", "against": "USA", "tariff": 0.25, "bands": 0,
+        "as_of": "2026-01-20"}).json()
+    give = next(r for r in want["responses"] if r["name"] == "give in")
+    assert page.inner_text("#headline-number") == _shown(give["target_welfare_pct"])
+    page.select_option("#as-of-step", "2025-04-05")
+    assert page.input_value("#as-of") == "2025-04-05"

@@ -13,10 +13,13 @@ as pyfixest does. Sums of effects, fitted values and the pair-effect contrasts t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy.sparse.linalg import lsqr
+
+if TYPE_CHECKING:  # scipy.sparse costs 0.15 s to import: only when estimating
+    pass
 
 __all__ = ["solve_fixef"]
 
@@ -38,6 +41,9 @@ def solve_fixef(eta: np.ndarray, factors: pd.DataFrame, tol: float
     -------
     (dict of factor name to Series indexed by level, largest absolute residual)
     """
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import lsqr
+
     n = len(eta)
     blocks, levels = [], []
     for name in factors.columns:

@@ -27,11 +27,13 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from scipy.sparse.linalg import lsqr
+
+if TYPE_CHECKING:  # scipy.sparse costs 0.15 s to import: only when estimating
+    import scipy.sparse as sp
 
 from ..errors import DataError, SeparationError
 
@@ -101,6 +103,8 @@ def _singletons(codes: list[np.ndarray], keep: np.ndarray) -> np.ndarray:
 
 def _design(x: np.ndarray, codes: list[np.ndarray]) -> sp.csr_matrix:
     """[covariates, one-hot of every fixed effect], shape (n, k + sum of levels)."""
+    import scipy.sparse as sp
+
     n = x.shape[0]
     blocks = [sp.csr_matrix(x)] if x.shape[1] else []
     for c in codes:
@@ -120,6 +124,9 @@ def _rectifier(y: np.ndarray, x: np.ndarray, codes: list[np.ndarray]) -> np.ndar
     positive flows, clip the fit at zero on the zero flows and repeat; when the fit is
     non-negative everywhere, its strictly positive entries are the separated rows.
     """
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import lsqr
+
     zero = y == 0
     a = _design(x, codes)
     # scale columns so that lsqr's tolerance means the same for every covariate

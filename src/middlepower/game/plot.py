@@ -53,8 +53,10 @@ def curves_svg(curves: pd.DataFrame, nash_rates: tuple[float, float] | None = No
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" '
                      'stroke-width="2"/>')
         lx, ly = pts[-1]
-        parts.append(f'<text x="{lx + 4:.1f}" y="{ly - 4:.1f}" fill="{colour}">best response of '
-                     f'{escape(name)}</text>')
+        # anchor the label's end at the curve's end when it would run off the right edge
+        anchor, dx = ("end", -4) if lx > _W / 2 else ("start", 4)
+        parts.append(f'<text x="{lx + dx:.1f}" y="{ly - 6:.1f}" fill="{colour}" '
+                     f'text-anchor="{anchor}">best response of {escape(name)}</text>')
     if nash_rates is not None:
         parts.append(f'<circle cx="{px(nash_rates[0]):.1f}" cy="{py(nash_rates[1]):.1f}" r="5" '
                      'fill="black"/>')

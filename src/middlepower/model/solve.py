@@ -814,9 +814,8 @@ def _scatter(full: _State, rows: np.ndarray, part: _State) -> _State:
 def _solve_batch(base: Baseline, arrays: list[ShockArrays], spec: _Spec,
                  names: list[str]) -> _Solution:
     c = _stack(base, arrays, spec.theta)
-    if not spec.conditional:
-        if spec.deficits != "zero":
-            _check_isolation(base, c.a, names)
+    if not spec.conditional and spec.deficits != "zero":
+        _check_isolation(base, c.a, names)
     st, it, res, diverged = _solve_hat(c, base, spec)
     if diverged.any() or (res > spec.tol).any():
         _raise_unconverged(st, c, base, spec, names, it, res, diverged)

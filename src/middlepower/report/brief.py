@@ -64,6 +64,10 @@ class Brief:
     spending: dict[str, float] = field(default_factory=dict)
     created: str = ""
     version: str = ""
+    #: The tariff game (:func:`mp.game.say_no`): table, one-line answer, and the SVG of
+    #: the two best-response curves of the bilateral war; None when not computed.
+    say_no: Any = field(default=None, repr=False)
+    curves_svg: str | None = field(default=None, repr=False)
 
     @property
     def method(self) -> str:
@@ -117,6 +121,9 @@ class Brief:
             else self.sector_exposure.to_dict("records"),
             "sector_effects": None if self.sector_effects is None
             else self.sector_effects.to_dict("records"),
+            "say_no": None if self.say_no is None else {
+                "sentence": self.say_no.sentence,
+                "table": self.say_no.table.reset_index().to_dict("records")},
             "exposure": self.exposure,
             "responses": rows,
             "leverage": self.leverage,
@@ -261,7 +268,8 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
           diversify_with: Sequence[str] = DEFAULT_DIVERSIFY,
           coalition: Sequence[str] = DEFAULT_COALITION, theta: float | None = None,
           deficits: str = "additive", bands: int = 200, seed: int = 0,
-          sectors: str | Sequence[str] | None = None, exempt: float = 0.0) -> Brief:
+          sectors: str | Sequence[str] | None = None, exempt: float = 0.0,
+          game: bool | None = None) -> Brief:
     """The coercion brief for ``target`` under a tariff by ``against``.
 
     Parameters
@@ -280,6 +288,12 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
         as ``"steel"``); on a multi-sector world every goods sector by default.
     exempt : float, default 0
         Share of the target's exports that enters duty-free (USMCA-qualifying goods).
+    game : bool, optional
+        Add the tariff game (:func:`mp.game.say_no`: the hegemon's optimal coercive tariff,
+        the target's optimal retaliation, the bilateral Nash war and the war fought with
+        the coalition as one player) and the best-response curves. Default: on for
+        one-sector worlds (about 1 s on world2023), off with sectors (the game's uniform
+        tariffs would tax services too).
     bands : int, default 200
         Draws for 5-95% uncertainty bands (:func:`mp.uncertainty`: theta uniform on
         [0.8 theta, 1.2 theta], agreement effects from their standard error); 0 for none.
@@ -358,6 +372,10 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
         sec_exp = sector_exposure(world, t, h)
         sec_fx = _sector_effects(results["give in"], t, h)
         notes.extend(_sector_notes(sec_fx, t, h, names[t], names[h]))
+    say, svg = None, None
+    if game if game is not None else world.n_sectors == 1:
+        say, svg = _game(world, t, h, coalition, theta, deficits)
+        notes.append(say.sentence)
     from .. import __version__
 
     shown = {t, h, *_present_codes(world, coalition), *_top_movers(results, 8)}
@@ -367,7 +385,22 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
                  results=results, world=world, headline=headline, notes=notes,
                  sectors=secs, exempt=exempt, sector_exposure=sec_exp, sector_effects=sec_fx,
                  agreements=pairs, flags=flags, spending=spending,
-                 created=_dt.date.today().isoformat(), version=__version__)
+                 created=_dt.date.today().isoformat(), version=__version__, say_no=say,
+                 curves_svg=svg)
+
+
+def _game(world: World, target: str, against: str, coalition: Sequence[str],
+          theta: float | None, deficits: str) -> tuple[Any, str]:
+    """The say-no table (the coalition's partners as one player) and the curves' SVG."""
+    from ..game import best_response_curves, say_no
+    from ..game.plot import curves_svg
+
+    partners = set(_present_codes(world, coalition)) - {target, against}
+    coalitions = [sorted(partners)] if partners else None
+    say = say_no(world, target, against, coalitions, theta=theta, deficits=deficits)
+    war = say.table.loc["Nash war"]
+    curves = best_response_curves(world, target, against, theta=theta, deficits=deficits)
+    return say, curves_svg(curves, (float(war.target_tariff), float(war.hegemon_tariff)))
 
 
 def _present_codes(world: World, codes: Sequence[str]) -> list[str]:

@@ -227,7 +227,8 @@ def _bars(table: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
 
 # ------------------------------------------------------------------ tables
 def _num(v: Any, kind: str) -> tuple[str, str]:
-    """(text, css class) of one cell: kinds pct (signed %), pp, amt, int, num, text."""
+    """(text, css class) of one cell: kinds pct (signed %), pp, amt, int, num, share,
+    rate (a fraction shown as %), text."""
     if isinstance(v, bool | np.bool_):
         return ("yes" if v else "no"), ""
     if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -244,6 +245,8 @@ def _num(v: Any, kind: str) -> tuple[str, str]:
         return f"{float(v):,.1f}", ""
     if kind == "share":
         return f"{float(v):.1f}%", ""
+    if kind == "rate":  # a tariff given as a fraction
+        return f"{100 * float(v):.1f}%", ""
     if kind == "amt":  # an amount reads as one unit: never break "USD 40 bn"
         return str(v).replace(" ", "\u00a0"), "amt"
     return str(v), ""
@@ -265,6 +268,33 @@ def _table(rows: Sequence[Sequence[Any]], heads: Sequence[str], kinds: Sequence[
     cap = f"<caption class='meta'>{html.escape(caption)}</caption>" if caption else ""
     return (f"<div class='scroll'><table>{cap}<thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _game_section(b: Brief, t_name: str, h_name: str) -> str:
+    """The tariff game: the say-no table, its answer, and the best-response curves."""
+    if b.say_no is None:
+        return ""
+    tab = b.say_no.table
+    rows = [[str(name), r.hegemon_tariff, r.target_tariff, r.target_welfare_pct,
+             r.hegemon_welfare_pct] for name, r in tab.iterrows()]
+    table = _table(rows, ["Situation", f"{_possessive(h_name)} tariff on {t_name}",
+                          f"{_possessive(t_name)} tariff on {h_name}", f"{t_name}: real income",
+                          f"{h_name}: real income"], ["text", "rate", "rate", "pct", "pct"])
+    svg = (f"<figure class='chart'>{b.curves_svg}<figcaption class='note'>Each side's best "
+           "tariff against the other's; they cross at the Nash equilibrium of the bilateral "
+           "war.</figcaption></figure>") if b.curves_svg else ""
+    return ("<section id='game'><h2>Can " + html.escape(t_name) + " say no? The tariff "
+            "game</h2><p class='note'>" + html.escape(_possessive(h_name))
+            + " optimal coercive tariff, "
+            + html.escape(_possessive(t_name)) + " optimal answer, and the Nash tariff war "
+            "(alone, and "
+            "with the coalition acting as one player), each side choosing the rate that is "
+            "best for itself given the other's.</p><p><b>" + html.escape(b.say_no.sentence)
+            + "</b></p>" + table + svg + "</section>")
 
 
 # ------------------------------------------------------------------ the page
@@ -387,6 +417,7 @@ def brief_html(b: Brief) -> str:
                                 f"in {unit}", "Gain vs giving in, pp", f"{h_name}: real income",
                                 "Every member gains", "Weakest member (gain vs giving in)"],
                       ["text", "pct", "amt", "pp", "pct", "text", "text"])
+    game = _game_section(b, t_name, h_name)
     agreements = ""
     for name, p in b.agreements.items():
         if p["new"] or p["in_force"]:
@@ -427,7 +458,8 @@ def brief_html(b: Brief) -> str:
         "<section id='coalitions'><h2>Best coalitions</h2><p class='note'>Free trade among "
         f"the members (where no agreement is in force) and joint retaliation against "
         f"{html.escape(h_name)}.</p>" + co_table + agreements + "</section>"
-        f"<section id='exposure'><h2>Exposure</h2>{exp_table}<p>{html.escape(hhi)}</p>"
+        + game
+        + f"<section id='exposure'><h2>Exposure</h2>{exp_table}<p>{html.escape(hhi)}</p>"
         + partners + sectors + "</section>"
         "<section id='method'><h2>Method and caveats</h2>"
         f"<p>{html.escape(b.method)}</p><h3>Caveats</h3><ul>"

@@ -5,7 +5,7 @@ Requests are validated by pydantic (:mod:`.schemas`), computed on a small thread
 ``?format=csv`` (the answer's ``table``). Errors are JSON ``{"error": {"type",
 "message", "status"}}`` with one readable message: 400 for input the model rejects
 (unknown country, bad scenario), 422 for a request outside the schema or a limit, 413
-for a body too large, 429 for too many jobs, 504 for a computation over the time limit.
+for a body or a story too large, 429 for too many jobs, 504 for a computation over the time limit.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from .. import __version__
 from ..errors import ConvergenceError, MiddlepowerError, ParameterError
 from ..scenario import Scenario
-from . import service
+from . import service, stories, tariffgame
 from .assets import static_dir, topojson, vega_bundle
 from .cache import Memo
 from .jobs import JobLimitError, Jobs
@@ -38,9 +38,14 @@ from .limits import Limits
 from .schemas import (
     BriefRequest,
     CoalitionRequest,
+    CurvesRequest,
     LeverageRequest,
     MembersRequest,
+    NashRequest,
+    OptimalRequest,
+    SayNoRequest,
     SolveRequest,
+    SuggestRequest,
     ValidateRequest,
 )
 
@@ -131,8 +136,8 @@ class _BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        message = (f"request body over {self.limit:,} bytes; send a smaller scenario "
-                   "(the server accepts names and parameters, not data files).")
+        message = (f"request body over {self.limit:,} bytes; send a smaller scenario or "
+                   "story (the server accepts names and parameters, not data files).")
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await _error(413, "RequestTooLarge", message)(scope, receive, send)
@@ -249,6 +254,10 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
         message, detail = _validation_message(exc)
         return _error(422, "ValidationError", message, detail=detail)
 
+    @app.exception_handler(stories.StoryTooLargeError)
+    async def on_story(request: Request, exc: stories.StoryTooLargeError) -> JSONResponse:
+        return _error(413, "RequestTooLarge", str(exc))
+
     @app.exception_handler(service.LimitExceededError)
     async def on_limit(request: Request, exc: service.LimitExceededError) -> JSONResponse:
         return _error(422, "LimitExceeded", str(exc))
@@ -301,6 +310,19 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
                                 "answer will be cached when it is ready, so retry in a "
                                 "minute, or ask for less (fewer candidates, draws or "
                                 "economies).") from None
+
+    async def start_job(kind: str, req: BaseModel, request: Request,
+                        fn: Callable[[Any], dict[str, Any]],
+                        check: Callable[[], Any] | None = None) -> dict[str, Any]:
+        """Queue ``fn(progress)`` as a job (202); its answer is also kept in the memo, so
+        a job asked again after it left the job table is done at once."""
+        if check is not None:  # typos are a 4xx now, not a failed job later
+            await asyncio.get_running_loop().run_in_executor(light, check)
+        key = _key(kind, req)
+        job = jobs.submit(kind, key, _client(request), 1,
+                          lambda progress: memo.get(key, lambda: _encoded(fn(progress))),
+                          timing=f"{kind}:{getattr(req, 'data', '')}")
+        return job.public()
 
     # ------------------------------------------------------------------ API
     @app.get("/api/v1", tags=["meta"])
@@ -359,6 +381,57 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
         payload, hit = await compute("brief", req, lambda: service.brief(req, limits))
         return _respond(payload, format, f"brief-{payload['target']}-{payload['against']}",
                         hit)
+
+    @app.post("/api/v1/brief/jobs", tags=["coercion"], status_code=202)
+    async def brief_job(req: BriefRequest, request: Request) -> dict[str, Any]:
+        """The brief as a job (a brief on a multi-sector dataset takes 5-15 s): poll
+        ``status_url`` (``elapsed_s``, and ``expected_s`` from the last briefs on the
+        dataset), then ``result_url``. Shares its cache with ``POST /api/v1/brief``."""
+        return await start_job("brief", req, request,
+                               lambda progress: service.brief(req, limits),
+                               check=lambda: service.check_brief(req, limits))
+
+    @app.get("/api/v1/policy/dates", tags=["coercion"])
+    async def policy_dates(format: Format = _FORMAT) -> Response:
+        """Days with US tariffs in force (``as_of`` of a brief) and the change dates."""
+        return _respond(service.policy_dates(), format, "us-tariff-dates")
+
+    @app.post("/api/v1/suggest", tags=["scenarios"])
+    async def suggest(req: SuggestRequest, format: Format = _FORMAT) -> Response:
+        """The scenarios a news story implies, each with its evidence (sentences and
+        character offsets), confidence, assumptions, and scenario (object and YAML)."""
+        payload, hit = await compute("suggest", req, lambda: stories.suggest(req, limits))
+        return _respond(payload, format, "suggestions", hit)
+
+    @app.post("/api/v1/game/optimal", tags=["game"], status_code=202)
+    async def game_optimal(req: OptimalRequest, request: Request) -> dict[str, Any]:
+        """A job: the player's optimal tariffs, everyone else's at their baseline."""
+        return await start_job("optimal", req, request,
+                               lambda progress: tariffgame.optimal(req, progress),
+                               check=lambda: tariffgame.check(req))
+
+    @app.post("/api/v1/game/nash", tags=["game"], status_code=202)
+    async def game_nash(req: NashRequest, request: Request) -> dict[str, Any]:
+        """A job: the Nash tariff war among the players (``message``: each iteration)."""
+        return await start_job("nash", req, request,
+                               lambda progress: tariffgame.nash(req, progress),
+                               check=lambda: tariffgame.check(req))
+
+    @app.post("/api/v1/game/say-no", tags=["game"], status_code=202)
+    async def game_say_no(req: SayNoRequest, request: Request) -> dict[str, Any]:
+        """A job: can the target say no? Give in, retaliate, Nash war alone and with
+        each coalition; the table and one sentence."""
+        return await start_job("say-no", req, request,
+                               lambda progress: tariffgame.say_no(req, progress),
+                               check=lambda: tariffgame.check(req))
+
+    @app.post("/api/v1/game/curves", tags=["game"], status_code=202)
+    async def game_curves(req: CurvesRequest, request: Request) -> dict[str, Any]:
+        """A job: both bilateral best-response curves (table and SVG) and where they
+        cross (0.5 s on world2023; about a minute on wiod2014)."""
+        return await start_job("curves", req, request,
+                               lambda progress: tariffgame.curves(req, progress),
+                               check=lambda: tariffgame.check(req))
 
     @app.post("/api/v1/leverage", tags=["coercion"], status_code=202)
     async def leverage(req: LeverageRequest, request: Request) -> dict[str, Any]:
@@ -440,7 +513,7 @@ class _Name(BaseModel):
 
 
 #: Requests that solve at most a few scenarios.
-_LIGHT = frozenset({"dataset", "validate", "solve"})
+_LIGHT = frozenset({"dataset", "validate", "solve", "suggest"})
 
 
 def _key(kind: str, req: BaseModel) -> str:

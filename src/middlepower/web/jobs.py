@@ -18,9 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Job", "JobLimitError", "Jobs"]
+__all__ = ["Job", "JobLimitError", "Jobs", "Progress"]
 
 Status = Literal["queued", "running", "done", "error"]
+#: ``progress(done, message=None)``: what a job's computation calls to report.
+Progress = Callable[..., None]
 
 
 class JobLimitError(Exception):
@@ -43,6 +45,10 @@ class Job:
     error_type: str = ""
     created: float = field(default_factory=time.time)
     finished: float | None = None
+    #: What the computation says it is doing ("iteration 3: largest change 0.0012").
+    message: str = ""
+    #: How long the last jobs of the same kind and dataset took (s); None before the first.
+    expected_s: float | None = None
 
     @property
     def active(self) -> bool:
@@ -55,7 +61,9 @@ class Job:
                 "total": self.total,
                 "progress": 1.0 if self.status == "done" else
                 (self.done / self.total if self.total else 0.0),
-                "elapsed_s": round(elapsed, 3), "error": self.error or None,
+                "elapsed_s": round(elapsed, 3), "message": self.message or None,
+                "expected_s": None if self.expected_s is None else round(self.expected_s, 1),
+                "error": self.error or None,
                 "error_type": self.error_type or None,
                 "status_url": f"/api/v1/jobs/{self.id}",
                 "result_url": f"/api/v1/jobs/{self.id}/result"}
@@ -80,14 +88,20 @@ class Jobs:
         self._keep = keep
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
+        self._seconds: dict[str, float] = {}
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
             return self._jobs.get(job_id)
 
     def submit(self, kind: str, key: str, client: str, total: int,
-               fn: Callable[[Callable[[int], None]], Any]) -> Job:
+               fn: Callable[[Progress], Any], *, timing: str = "") -> Job:
         """Start ``fn(progress)`` as a job, or return the job already computing ``key``.
+
+        ``progress(done, message=None)`` reports a count out of ``total`` and, for work
+        that cannot be counted in advance (best-response iterations), a line of text.
+        ``timing`` names what the duration estimate is kept for (e.g. "brief:wiod2014";
+        default ``kind``).
 
         Raises
         ------
@@ -103,11 +117,12 @@ class Jobs:
                 raise JobLimitError(
                     f"you already have {active} job(s) queued or running (at most "
                     f"{self._per_client}); wait for one to finish (GET /api/v1/jobs/<id>).")
+            timing = timing or kind
             job = Job(id=secrets.token_urlsafe(9), kind=kind, key=key, client=client,
-                      total=total)
+                      total=total, expected_s=self._seconds.get(timing))
             self._jobs[job.id] = job
             self._trim()
-        self._pool.submit(self._run, job, fn)
+        self._pool.submit(self._run, job, fn, timing)
         return job
 
     def _trim(self) -> None:
@@ -115,16 +130,23 @@ class Jobs:
         for jid in finished[: max(0, len(self._jobs) - self._keep)]:
             del self._jobs[jid]
 
-    def _run(self, job: Job, fn: Callable[[Callable[[int], None]], Any]) -> None:
+    def _run(self, job: Job, fn: Callable[[Progress], Any], timing: str) -> None:
         job.status = "running"
+        started = time.time()
 
-        def progress(k: int) -> None:
+        def progress(k: int, message: str | None = None) -> None:
             job.done = min(int(k), job.total)
+            if message is not None:
+                job.message = message
 
         try:
             job.result = fn(progress)
             job.done = job.total
             job.status = "done"
+            took = time.time() - started
+            with self._lock:  # the estimate follows the machine's load, not only the first run
+                old = self._seconds.get(timing)
+                self._seconds[timing] = took if old is None else 0.5 * (old + took)
         except Exception as exc:  # a job's error is reported by the progress endpoint
             job.error = str(exc) or type(exc).__name__
             job.error_type = type(exc).__name__

@@ -22,10 +22,15 @@ class Limits:
         solves 2^(k+1) coalitions).
     max_draws : int
         Uncertainty draws per request.
+    max_sector_draws : int
+        Uncertainty draws of a brief on a multi-sector dataset (a brief on wiod2014
+        takes about 7 s without bands and 12 s with 20 draws on two cores).
     max_shocks, max_variants : int
         Size of a scenario.
     max_yaml_chars : int
         Length of a pasted or uploaded scenario file.
+    max_story_chars : int
+        Length of a pasted news story (``/suggest``; 413 beyond).
     max_jobs_per_client : int
         Jobs a client may have queued or running at once (429 beyond).
     timeout_s : float
@@ -42,9 +47,11 @@ class Limits:
     max_candidates: int = 12
     max_members: int = 10
     max_draws: int = 500
+    max_sector_draws: int = 20
     max_shocks: int = 200
     max_variants: int = 24
     max_yaml_chars: int = 100_000
+    max_story_chars: int = 100_000
     max_jobs_per_client: int = 2
     timeout_s: float = 30.0
     cache_entries: int = 256

@@ -14,14 +14,21 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from ..data.datasets import datasets
 from ..scenario.scenario import Scenario
 
-__all__ = ["BriefRequest", "CoalitionRequest", "LeverageRequest", "MembersRequest",
-           "SolveRequest", "ValidateRequest", "shipped_names"]
+__all__ = ["BriefRequest", "CoalitionRequest", "CurvesRequest", "LeverageRequest",
+           "MembersRequest", "NashRequest", "OptimalRequest", "SayNoRequest", "SolveRequest",
+           "SuggestRequest", "ValidateRequest", "shipped_names"]
 
 #: A country or group code as typed by a user; its meaning is checked against the world.
 Code = Annotated[str, Field(min_length=1, max_length=60)]
 Rate = Annotated[float, Field(ge=0, le=5, description="Ad valorem tariff, 0.25 = 25%.")]
 Theta = Annotated[float, Field(gt=0, le=50, description="Trade elasticity (typically 2-10).")]
 Closure = Literal["additive", "ratio"]
+#: A day as YYYY-MM-DD; its range is checked against the tariff tracker's coverage.
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD.")]
+#: A player of the tariff game: an economy, or a coalition acting as one (a list, or
+#: codes joined by "+").
+PlayerCode = Annotated[str | list[Code], Field(description="'USA', ['CAN', 'EU27'] or 'CAN+EU27'.")]
+GameInstrument = Literal["uniform", "opponent"]
 
 
 def shipped_names() -> list[str]:
@@ -52,12 +59,19 @@ class _Request(BaseModel):
 class BriefRequest(_Request):
     """The coercion brief: ``against`` taxes ``target`` at ``tariff``."""
 
+    theta: Theta | None = Field(None, description="Trade elasticity; None: the dataset's own "
+                                "sectoral elasticities, or 5 on a one-sector dataset.")
     target: Code = Field(description="The coerced economy, e.g. CAN.")
     against: Code = Field(description="The hegemon, e.g. USA.")
     tariff: Rate = 0.25
     bands: int = Field(50, ge=0, description="Draws for 5-95% bands; 0 for none.")
     sectors: list[Code] | None = Field(
-        None, max_length=100, description="Sectors taxed (multi-sector datasets); all if None.")
+        None, max_length=100, description="Sectors taxed (multi-sector datasets): codes, "
+        "names or aliases such as 'steel'; every goods sector if None.")
+    exempt: float = Field(0.0, ge=0, le=1, description="Share of the target's exports that "
+                          "enters duty-free (e.g. USMCA-qualifying goods), 0-1.")
+    as_of: Day | None = Field(None, description="Start from the US tariffs in force on this "
+                              "day (GET /api/v1/policy/dates) instead of the data year's.")
     diversify_with: list[Code] | None = Field(None, max_length=50)
     coalition: list[Code] | None = Field(None, max_length=50)
 
@@ -120,3 +134,64 @@ class MembersRequest(_Request):
     members: list[Code] = Field(min_length=1, max_length=400)
     instrument: Literal["free_trade", "retaliation", "both"] = "both"
     tariff: Rate = 0.25
+
+
+class SuggestRequest(BaseModel):
+    """A news story; the scenarios it implies are built and checked on ``data``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    text: str = Field(description="The story as plain text (at most 100,000 characters).")
+    data: str = Field("world2023", description="A shipped dataset.")
+    min_confidence: float = Field(0.0, ge=0, le=1)
+
+    _data = field_validator("data")(_check_data)
+
+
+class _GameRequest(_Request):
+    theta: Theta | None = None
+    bounds: tuple[Rate, Rate] = Field((0.0, 2.0), description="Rates searched, 0.25 = 25%.")
+    local: bool = Field(False, description="Return the interior peak when welfare keeps "
+                        "rising toward the upper bound (fixed deficits; docs/game.md).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _GameRequest:
+        if not self.bounds[0] < self.bounds[1]:
+            raise ValueError(f"bounds {list(self.bounds)}: the lower rate must be below the upper")
+        return self
+
+
+class OptimalRequest(_GameRequest):
+    """``player``'s optimal tariffs on ``on``, everyone else's at their baseline."""
+
+    player: PlayerCode
+    on: list[PlayerCode] | None = Field(None, max_length=12,
+                                        description="Whom it taxes; every other economy if None.")
+    instrument: GameInstrument = "uniform"
+
+
+class NashRequest(_GameRequest):
+    """A Nash equilibrium in tariffs among ``players`` (2 to 6)."""
+
+    players: list[PlayerCode] = Field(min_length=2, max_length=6)
+    instrument: GameInstrument = "opponent"
+    targets: Literal["all", "players"] = "players"
+
+
+class SayNoRequest(_GameRequest):
+    """Can ``target`` say no to ``against``: give in, retaliate, or a (coalition) war."""
+
+    target: Code
+    against: Code
+    coalitions: list[PlayerCode] = Field(default_factory=list, max_length=4,
+                                         description="Partners fighting with the target as "
+                                         "one player, each a code or a list ('EU27+GBR').")
+    objective: Literal["total", "worst"] = "total"
+
+
+class CurvesRequest(_GameRequest):
+    """Both sides' bilateral best responses to a grid of the other's rate."""
+
+    a: Code
+    b: Code
+    rates: list[Rate] | None = Field(None, min_length=2, max_length=13,
+                                     description="The other side's rates (default 0-60%).")

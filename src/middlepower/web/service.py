@@ -8,7 +8,6 @@ memory, and per-dataset facts (names, map ids, groups) are computed once.
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -37,8 +36,9 @@ from .schemas import (
     shipped_names,
 )
 
-__all__ = ["LimitExceededError", "brief", "coalition_search", "dataset_info", "dataset_list",
-           "leverage", "shapley", "solve", "stability", "validate", "world_of"]
+__all__ = ["LimitExceededError", "brief", "check_brief", "coalition_search", "dataset_info",
+           "dataset_list", "leverage", "policy_dates", "shapley", "solve", "stability",
+           "validate", "world_as_of", "world_of"]
 
 #: Per-country outcomes a solve returns, percent changes from the baseline.
 OUTCOMES = ("welfare_pct", "real_gdp_pct", "exports_pct", "imports_pct", "terms_of_trade_pct",
@@ -102,6 +102,18 @@ def _map_ids(name: str) -> tuple[tuple[str, str], ...]:
         if isinstance(n, int | float) and n == n:
             seen.setdefault(f"{int(n):03d}", econ)
     return tuple(seen.items())
+
+
+def policy_dates() -> dict[str, Any]:
+    """The days the US tariff tracker covers and its change dates, with their events."""
+    from ..policy import EVENTS, change_dates, coverage, provenance
+
+    first, last = coverage()
+    steps = [{"date": str(d.date()), "event": EVENTS.get(str(d.date()), "")}
+             for d in change_dates()]
+    return {"first": str(first.date()), "last": str(last.date()),
+            "source": f"US tariff tracker, commit {provenance()['commit']}",
+            "change_dates": steps, "table": steps}
 
 
 def dataset_list() -> dict[str, Any]:
@@ -168,34 +180,86 @@ def _pair(world: World, target: str, against: str) -> tuple[str, str]:
 
 
 def _sector_args(req: BriefRequest, world: World) -> dict[str, Any]:
-    """Pass ``sectors`` through to the brief when the engine knows sectors."""
+    """``sectors`` and ``exempt`` for the brief; unknown sector names fail here, at once."""
     wanted = [s for s in (req.sectors or []) if s != "all"]
-    if not wanted:
-        return {}
-    if "sectors" not in inspect.signature(make_brief).parameters:
-        raise ParameterError(f"sectors {wanted} asked, but this version's brief taxes all "
-                             "goods together; drop 'sectors'.")
-    known = set(getattr(world, "sectors", ("all",))) | set(getattr(world, "sector_groups", {}))
-    bad = [s for s in wanted if s not in known]
-    if bad:
-        raise ParameterError(f"unknown sector(s) {bad}; this dataset has "
-                             f"{', '.join(sorted(known))}.")
-    return {"sectors": wanted}
+    out: dict[str, Any] = {"exempt": req.exempt} if req.exempt else {}
+    if wanted:
+        world.resolve_sectors(wanted, "sectors")  # UnknownSectorError names the closest
+        out["sectors"] = wanted
+    return out
 
 
-def brief(req: BriefRequest, limits: Limits) -> dict[str, Any]:
-    """The coercion brief as JSON, plus every response's welfare change by economy (map)."""
+@lru_cache(maxsize=16)
+def _baseline(name: str, step: str, theta: float | None, deficits: str) -> World:
+    from ..policy import baseline
+
+    return baseline(name, as_of=step, theta=theta, deficits=deficits)
+
+
+def world_as_of(name: str, as_of: str | None, theta: float | None = None,
+                deficits: str = "additive") -> tuple[World, dict[str, Any] | None]:
+    """The dataset, or its equilibrium with the US tariffs in force on ``as_of``.
+
+    Worlds are cached per (dataset, tariff step, theta, deficits): every day between two
+    changes of US policy gives the same world. The second item describes the date (the
+    step in force and its event), None without ``as_of``.
+    """
+    if as_of is None:
+        return world_of(name), None
+    from ..policy import EVENTS, step_of
+
+    step = step_of(as_of)  # DateRangeError (400) outside the tracker's range
+    day = str(step.date())
+    return _baseline(name, day, theta, deficits), {"as_of": as_of, "step": day,
+                                                   "event": EVENTS.get(day, "")}
+
+
+def _as_of_note(world: World, info: dict[str, Any], t: str, h: str,
+                names: dict[str, str]) -> str:
+    """One line: the US tariff in force on the target (and hegemon) on that day."""
+    from ..policy import partner_rates
+
+    rates = partner_rates(world_of(info["dataset"]), info["as_of"])
+    said = [f"{names[c]} {100 * rates.loc[c, 'rate']:.1f}% ({100 * rates.loc[c, 'rate_2024']:.1f}% "
+            "in 2024)" for c in (t, h) if c in rates.index]
+    step = info["step"]
+    return (f"Measured from the US tariffs in force on {info['as_of']} (the step of {step}: "
+            f"{info['event'] or 'tracker'})" + (f"; US tariff on {', '.join(said)}" if said else "")
+            + ". The coercive tariff replaces the one in force on that pair.")
+
+
+def check_brief(req: BriefRequest, limits: Limits) -> tuple[str, str, dict[str, Any]]:
+    """The cheap checks of a brief request (codes, sectors, draws): (target, against, kwargs).
+
+    Run before a brief job is queued, so that a typo is a 4xx at once, not a failed job.
+    """
     if req.bands > limits.max_draws:
         _too_many_draws(req.bands, limits)
-    world = world_of(req.data)
-    t, h = _pair(world, req.target, req.against)
-    kw: dict[str, Any] = {}
+    base = world_of(req.data)
+    if base.n_sectors > 1 and req.bands > limits.max_sector_draws:
+        raise LimitExceededError(
+            f"bands={req.bands}: at most {limits.max_sector_draws} draws on a multi-sector "
+            f"dataset ({req.data} has {base.n_sectors} sectors; each draw solves every "
+            "response again). Ask for fewer, or 0 for none.")
+    t, h = _pair(base, req.target, req.against)
+    kw: dict[str, Any] = _sector_args(req, base)
     if req.diversify_with is not None:
         kw["diversify_with"] = tuple(req.diversify_with)
     if req.coalition is not None:
         kw["coalition"] = tuple(req.coalition)
+    if req.as_of is not None:
+        from ..policy import step_of
+
+        step_of(req.as_of)
+    return t, h, kw
+
+
+def brief(req: BriefRequest, limits: Limits) -> dict[str, Any]:
+    """The coercion brief as JSON, plus every response's welfare change by economy (map)."""
+    t, h, kw = check_brief(req, limits)
+    world, as_of = world_as_of(req.data, req.as_of, req.theta, req.deficits)
     b = make_brief(world, t, h, req.tariff, theta=req.theta, deficits=req.deficits,
-                   bands=req.bands, **kw, **_sector_args(req, world))
+                   bands=req.bands, **kw)
     out = b.to_dict()
     rows = []
     for r in b.results:
@@ -204,10 +268,16 @@ def brief(req: BriefRequest, limits: Limits) -> dict[str, Any]:
                      "welfare_change": c.at[code, "welfare_change"]} for code in c.index)
     levels = {r.name: r.countries.at[t, "welfare_change"] for r in b.results}
     names = dict(zip(world.countries, world.names, strict=True))
+    out["taxed_sectors"] = ([world.sectors[i] for i in world.resolve_sectors(b.sectors)]
+                            if world.n_sectors > 1 else None)
+    if as_of is not None:
+        as_of["dataset"] = req.data
+        as_of["note"] = _as_of_note(world, as_of, t, h, names)
+        out["notes"] = [as_of["note"], *out["notes"]]
     out.update(
         dataset=req.data, target_name=names[t], against_name=names[h],
-        sectors=req.sectors or ["all"], welfare=rows, target_welfare_change=levels,
-        table=out["responses"],
+        sectors_asked=req.sectors or ["all"], welfare=rows, target_welfare_change=levels,
+        as_of=as_of, table=out["responses"],
     )
     return tidy(out)
 

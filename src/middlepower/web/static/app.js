@@ -42,19 +42,23 @@ const DEFAULTS = {
   view: "brief", data: "", target: "", against: "", tariff: "25", bands: "50", sectors: "",
   cands: "", instrument: "both", objective: "target", allgain: "0", pick: "",
   countries: "", embargo: "0", yaml: "", variant: "", response: "give in",
+  asof: "", exempt: "0", coals: "EU27, GBR, JPN", gobj: "total", curves: "", story: "", pickst: "",
+  svariant: "",
 };
+const VIEWS = ["brief", "coalitions", "leverage", "scenario", "game", "story"];
+const LONG = new Set(["yaml", "story"]);   // texts kept in the URL only while short
 const state = { ...DEFAULTS };
 
 function readURL() {
   const q = new URLSearchParams(location.search);
   for (const k of Object.keys(DEFAULTS)) if (q.has(k)) state[k] = q.get(k).slice(0, 4000);
-  if (!["brief", "coalitions", "leverage", "scenario"].includes(state.view)) state.view = "brief";
+  if (!VIEWS.includes(state.view)) state.view = "brief";
 }
 
 function writeURL() {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(state)) {
-    if (v !== DEFAULTS[k] && v !== "" && !(k === "yaml" && v.length > 1800)) q.set(k, v);
+    if (v !== DEFAULTS[k] && v !== "" && !(LONG.has(k) && v.length > 1800)) q.set(k, v);
   }
   history.replaceState(null, "", `${location.pathname}?${q.toString()}`);
 }
@@ -112,6 +116,31 @@ async function guarded(text, fn) {
   }
 }
 
+// ------------------------------------------------------------------ jobs
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Submit a job, show its progress under the controls, and return its answer. Work that
+// cannot be counted in advance shows the time so far against the last run's duration.
+async function runJob(path, body, label) {
+  let job = await api(path, body);
+  const bar = $("#job-progress");
+  bar.hidden = false;
+  try {
+    while (job.status === "queued" || job.status === "running") {
+      const t = job.elapsed_s, eta = job.expected_s;
+      if (eta) bar.value = Math.min(0.95, t / eta); else bar.removeAttribute("value");
+      $("#status").textContent = `${label}: ${job.status}, ${t.toFixed(0)} s` +
+        (eta ? ` (about ${Math.max(1, Math.round(eta))} s last time)` : "") + (job.message ? `; ${job.message}` : "");
+      await sleep(t < 2 ? 120 : 400);
+      job = await api(job.status_url);
+    }
+  } finally {
+    bar.hidden = true;
+  }
+  if (job.status === "error") throw new ApiError(job.error);
+  return api(job.result_url);
+}
+
 // ------------------------------------------------------------------ downloads
 function save(name, blob) {
   const url = URL.createObjectURL(blob);
@@ -147,7 +176,7 @@ function tableButtons(name) {
       const d = get(); if (d) save(`${d.stem}.json`, new Blob([JSON.stringify(d.json, null, 1)], { type: "application/json" }));
     } }, "JSON"),
   );
-  if (["brief", "solve"].includes(name)) {
+  if (["brief", "solve", "story-solve"].includes(name)) {
     box.append(el("button", { type: "button", "aria-label": `Download the scenario as YAML`, onclick: () => {
       const d = get(); if (d && d.yaml) save(`${d.stem}.yaml`, new Blob([d.yaml], { type: "text/yaml" }));
     } }, "YAML"));
@@ -224,10 +253,21 @@ async function loadDataset(name) {
   for (const m of info.map_ids) (info.ids[m.economy] ||= []).push(m.id);
   const list = $("#economies");
   list.replaceChildren(...info.countries.map((c) => el("option", { value: c.code }, c.name)));
-  const sectors = [...info.sectors.map((s) => [s.code, s.name]),
-    ...Object.keys(info.sector_groups || {}).map((g) => [g, `${g} (group)`])];
-  $("#sectors-field").hidden = info.sectors.length <= 1;
-  $("#sectors").replaceChildren(...sectors.map(([c, n]) => el("option", { value: c }, n)));
+  // aliases (steel, autos, energy...) first: they are what users ask for
+  const groups = Object.entries(info.sector_groups || {});
+  info.multi = info.sectors.length > 1;
+  $("#sectors-field").hidden = !info.multi;
+  $(".if-sectors").hidden = !info.multi;
+  $("#sectors").replaceChildren(
+    el("optgroup", { label: "Common names" }, groups.map(([g, codes]) =>
+      el("option", { value: g, title: codes.join(", ") }, `${g.replace(/_/g, " ")} (${codes.length === 1 ? codes[0] : `${codes.length} sectors`})`))),
+    el("optgroup", { label: "Sectors" }, info.sectors.map((x) => el("option", { value: x.code }, `${x.name} (${x.code})`))),
+  );
+  // a multi-sector brief solves every response per draw: offer few draws there
+  const most = window.__limits?.max_sector_draws ?? 20;
+  const draws = info.multi ? [0, Math.round(most / 2), most] : [0, 50, 100, 200];
+  $("#bands").replaceChildren(...draws.map((n) => el("option", { value: String(n) }, n ? `${n} draws` : "no bands")));
+  if (!draws.includes(Number(state.bands))) state.bands = info.multi ? "0" : "50";
   $("#source").textContent = `Data: ${info.year ?? ""} ${info.economies} economies, ${info.unit}. ${info.source}`;
   if (!state.target) state.target = info.defaults.target;
   if (!state.against) state.against = info.defaults.against;
@@ -243,6 +283,10 @@ function mapRows(values) {
 }
 
 // ------------------------------------------------------------------ form
+function showPicked() {
+  const picked = $$("#sectors option").filter((o) => o.selected).map((o) => o.value);
+  $("#sectors-picked").textContent = picked.length ? `Taxed: ${picked.join(", ").replace(/_/g, " ")} (Ctrl/Cmd-click to pick several)` : "Ctrl/Cmd-click to pick several";
+}
 function readForm() {
   state.data = $("#data").value;
   state.target = $("#target").value.trim();
@@ -250,6 +294,8 @@ function readForm() {
   state.tariff = $("#tariff").value;
   state.bands = $("#bands").value;
   state.sectors = $$("#sectors option").filter((o) => o.selected).map((o) => o.value).join(",");
+  state.asof = $("#as-of").value;
+  state.exempt = $("#exempt").value;
 }
 function writeForm() {
   $("#data").value = state.data;
@@ -260,12 +306,21 @@ function writeForm() {
   $("#bands").value = state.bands;
   const picked = new Set(state.sectors.split(",").filter(Boolean));
   for (const o of $$("#sectors option")) o.selected = picked.has(o.value);
+  showPicked();
   $("#instrument").value = state.instrument;
   $("#objective").value = state.objective;
   $("#all-gain").checked = state.allgain === "1";
   $("#lev-countries").value = state.countries;
   $("#lev-embargo").checked = state.embargo === "1";
   if (state.yaml) $("#yaml").value = state.yaml;
+  $("#as-of").value = state.asof;
+  $("#as-of-step").value = "";
+  $("#exempt").value = state.exempt;
+  $("#exempt-out").textContent = `${state.exempt}%`;
+  $("#game-coalitions").value = state.coals;
+  $("#game-objective").value = state.gobj;
+  $("#game-curves").checked = state.curves ? state.curves === "1" : !info.multi;
+  $("#story").value = state.story || STORY;
 }
 const rate = () => Number(state.tariff) / 100;
 const common = () => ({ data: state.data, target: state.target, against: state.against, tariff: rate() });
@@ -277,7 +332,11 @@ async function runBrief() {
   const body = { ...common(), bands: Number(state.bands) };
   const sectors = state.sectors.split(",").filter(Boolean);
   if (sectors.length) body.sectors = sectors;
-  const b = await api("/api/v1/brief", body);
+  if (Number(state.exempt)) body.exempt = Number(state.exempt) / 100;
+  if (state.asof) body.as_of = state.asof;
+  // a multi-sector brief takes seconds: a job with progress instead of a waiting request
+  const b = info.multi ? await runJob("/api/v1/brief/jobs", body, `Solving the responses on ${state.data}`)
+    : await api("/api/v1/brief", body);
   lastBrief = b;
   await renderBrief(b);
 }
@@ -306,6 +365,7 @@ async function renderBrief(b) {
   $("#what-give").textContent = `${b.target_name}'s households could buy ${Math.abs(give.target_welfare_pct).toFixed(2)}% ${say(lv["give in"])}`;
   $("#what-retaliate").textContent = `Answering with a ${state.tariff}% tariff on ${b.against_name}: ${b.against_name} ${ret.against_welfare_pct < 0 ? "loses" : "gains"} ${Math.abs(ret.against_welfare_pct).toFixed(2)}%.`;
   $("#what-best").textContent = best.description;
+  $("#what-best").title = best.description;
   $("#headline").textContent = b.headline;
   $("#notes").replaceChildren(...b.notes.map((n) => el("li", {}, n)));
 
@@ -382,9 +442,39 @@ async function renderBrief(b) {
     ["target_welfare_p5", "p5"], ["target_welfare_p95", "p95"], ["target_real_gdp_pct", `${b.target} real GDP`],
     ["against_welfare_pct", `${b.against} welfare`], ["world_welfare_pct", "world welfare"]];
   renderTable("#responses-table", cols, b.responses);
+  drawn.push(drawSectors(b));
   downloads.brief = { rows: b.table, json: b, stem: `brief-${b.target}-${b.against}`, yaml: briefYAML(b) };
   tableButtons("brief");
   await Promise.all(drawn);
+}
+
+function drawSectors(b) {
+  const panel = $("#sector-panel");
+  panel.hidden = !(b.sector_exposure && b.sector_exposure.length);
+  if (panel.hidden) return null;
+  const taxed = new Set(b.taxed_sectors || []);
+  const rows = b.sector_exposure.slice(0, 15).map((r) => ({ ...r,
+    taxed: taxed.has(r.sector) ? "hit by the tariff" : "not taxed", tariff_pct: 100 * r.tariff_faced }));
+  $("#sector-what").textContent = `${b.target_name}'s exports to ${b.against_name} by sector, % of those exports (the 15 largest of ${b.sector_exposure.length}). Dark bars: sectors the tariff hits${b.exempt ? `; ${Math.round(100 * b.exempt)}% of the target's exports enter duty-free` : ""}.`;
+  downloads.sectors = { rows: b.sector_exposure, json: { sector_exposure: b.sector_exposure, sector_effects: b.sector_effects }, stem: `sectors-${b.target}-${b.against}` };
+  tableButtons("sectors");
+  return draw("sectors", "#chart-sectors", {
+    description: "Exports to the coercer by sector, %",
+    width: "container", height: 22 * rows.length + 20, autosize: { type: "fit-x", contains: "padding" },
+    data: { values: rows },
+    mark: { type: "bar", cornerRadiusEnd: 2 },
+    encoding: {
+      y: { field: "name", type: "nominal", sort: "-x", title: null, axis: { labelLimit: 220 } },
+      x: { field: "share_of_exports_pct", type: "quantitative", title: `share of exports to ${b.against_name}, %` },
+      color: { field: "taxed", type: "nominal", title: null, legend: { orient: "top" },
+        scale: { domain: ["hit by the tariff", "not taxed"], range: [OKABE[0], "#a6cbe3"] } },
+      tooltip: [{ field: "name", title: "sector" }, { field: "sector", title: "code" },
+        { field: "exports_to_against", type: "quantitative", format: ",.1f", title: `exports, ${b.data.unit}` },
+        { field: "share_of_exports_pct", type: "quantitative", format: ".1f", title: "% of exports to coercer" },
+        { field: "pct_of_sector_output", type: "quantitative", format: ".1f", title: "% of sector output" },
+        { field: "tariff_pct", type: "quantitative", format: ".1f", title: "tariff faced today, %" }],
+    },
+  });
 }
 
 function drawBriefMap() {
@@ -606,22 +696,151 @@ async function runYAML() {
   if (!(await validateYAML())) throw new ApiError("The scenario has errors; see the list under the text.");
   const res = await api("/api/v1/solve", { yaml: state.yaml, data: state.data });
   lastSolve = res;
-  const sel = $("#variant");
-  sel.replaceChildren(...res.variants.map((n) => el("option", { value: n }, n)));
-  sel.value = res.variants.includes(state.variant) ? state.variant : res.variants[0];
+  fillVariants("#variant", res.variants, state.variant);
   downloads.solve = { rows: res.table, json: res, stem: "scenario", yaml: res.yaml };
   tableButtons("solve");
   await drawScenario();
 }
-async function drawScenario() {
-  if (!lastSolve) return;
-  const v = $("#variant").value;
-  const rows = lastSolve.table.filter((r) => r.scenario === v);
+const drawScenario = () => drawSolved(lastSolve, "#variant", "scenario-map", "#scenario-map", "#solve-table");
+
+// One solved scenario (POST /solve): the chosen variant's map and its largest changes.
+async function drawSolved(res, variantSel, mapName, mapSel, tableSel) {
+  if (!res) return;
+  const v = $(variantSel).value;
+  const rows = res.table.filter((r) => r.scenario === v);
   const values = Object.fromEntries(rows.map((r) => [r.country, r.welfare_pct]));
-  await draw("scenario-map", "#scenario-map", mapSpec(mapRows(values), `Welfare change by economy, ${v}`));
+  await draw(mapName, mapSel, mapSpec(mapRows(values), `Welfare change by economy, ${v}`));
   const top = [...rows].sort((a, b) => Math.abs(b.welfare_pct) - Math.abs(a.welfare_pct)).slice(0, 15);
-  renderTable("#solve-table", [["name", "economy"], ["welfare_pct", "welfare %"], ["real_gdp_pct", "real GDP %"],
+  renderTable(tableSel, [["name", "economy"], ["welfare_pct", "welfare %"], ["real_gdp_pct", "real GDP %"],
     ["exports_pct", "exports %"], ["imports_pct", "imports %"], ["terms_of_trade_pct", "terms of trade %"]], top);
+}
+function fillVariants(sel, variants, wanted) {
+  $(sel).replaceChildren(...variants.map((n) => el("option", { value: n }, n)));
+  $(sel).value = variants.includes(wanted) ? wanted : variants[0];
+}
+
+// ------------------------------------------------------------------ the tariff game
+const ratePct = (x) => (x === null || x === undefined ? "n/a" : `${(100 * x).toFixed(1)}%`);
+
+async function runGame() {
+  state.coals = $("#game-coalitions").value.trim();
+  state.gobj = $("#game-objective").value;
+  state.curves = $("#game-curves").checked === !info.multi ? "" : ($("#game-curves").checked ? "1" : "0");
+  writeURL();
+  const coalitions = state.coals.split(/[,;]+/).map((x) => x.trim()).filter(Boolean);
+  const base = { data: state.data };
+  const res = await runJob("/api/v1/game/say-no", { ...base, target: state.target, against: state.against,
+    coalitions, objective: state.gobj }, "Playing the tariff game");
+  for (const n of $$(".t-name")) n.textContent = res.target_name;
+  $("#sayno-sentence").textContent = res.sentence;
+  const T = res.target_name, H = res.against_name;
+  renderTable("#sayno-table", [["situation", "situation"], ["hegemon_tariff", `${res.against} tariff`],
+    ["target_tariff", `${res.target} tariff`], ["target_welfare_pct", `${res.target} welfare %`],
+    ["hegemon_welfare_pct", `${res.against} welfare %`], ["coalition_welfare_pct", "coalition %"],
+    ["world_welfare_pct", "world %"]], res.table,
+  { format: { hegemon_tariff: ratePct, target_tariff: ratePct,
+    coalition_welfare_pct: (v) => (v === null ? "" : signed(v, 3)) } });
+  downloads.sayno = { rows: res.table, json: res, stem: `say-no-${res.target}-${res.against}` };
+  tableButtons("sayno");
+  const rows = res.table.flatMap((r) => [
+    { situation: r.situation, who: T, welfare: r.target_welfare_pct },
+    { situation: r.situation, who: H, welfare: r.hegemon_welfare_pct },
+    ...(r.coalition_welfare_pct === null ? [] : [{ situation: r.situation, who: "the coalition", welfare: r.coalition_welfare_pct }]),
+  ]);
+  const order = res.table.map((r) => r.situation), who = [T, H, "the coalition"];
+  const drawn = draw("sayno", "#chart-sayno", {
+    description: "Welfare by situation of the tariff game, %",
+    width: "container", height: Math.max(160, 46 * order.length), autosize: { type: "fit-x", contains: "padding" },
+    data: { values: rows },
+    mark: { type: "bar", cornerRadiusEnd: 2 },
+    encoding: {
+      y: { field: "situation", type: "nominal", sort: order, title: null, axis: { labelLimit: 220 } },
+      yOffset: { field: "who", type: "nominal", sort: who },
+      x: { field: "welfare", type: "quantitative", title: "change in real income, %" },
+      color: { field: "who", type: "nominal", sort: who, title: null, legend: { orient: "top" },
+        scale: { domain: who, range: [OKABE[0], OKABE[1], OKABE[3]] } },
+      tooltip: [{ field: "situation" }, { field: "who", title: "economy" },
+        { field: "welfare", type: "quantitative", format: "+.3f", title: "welfare, %" }],
+    },
+  });
+  const img = $("#curves-img");
+  if (state.curves === "0" || (!state.curves && info.multi)) {
+    img.hidden = true;
+    $("#curves-what").textContent = `Tick "best-response curves" to trace them${info.multi ? " (about a minute on a multi-sector dataset)" : ""}.`;
+  } else {
+    const cv = await runJob("/api/v1/game/curves", { ...base, a: res.against, b: res.target }, "Tracing the best responses");
+    img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(cv.svg)}`;
+    img.hidden = false;
+    $("#curves-what").textContent = `Each side's best tariff against every tariff of the other; they cross at the tariff war's end: ${res.against} ${ratePct(cv.nash[res.against])}, ${res.target} ${ratePct(cv.nash[res.target])}.`;
+    const box = $("#curves-dl");
+    box.replaceChildren(el("button", { type: "button", "aria-label": "Download the best-response curves as SVG",
+      onclick: () => save(`curves-${res.against}-${res.target}.svg`, new Blob([cv.svg], { type: "image/svg+xml" })) }, "SVG"),
+    el("button", { type: "button", "aria-label": "Download the best-response curves as CSV",
+      onclick: () => save(`curves-${res.against}-${res.target}.csv`, new Blob([toCSV(cv.table)], { type: "text/csv" })) }, "CSV"));
+  }
+  await drawn;
+}
+
+// ------------------------------------------------------------------ paste a story
+const STORY = `Washington threatened on Monday to impose a 25% tariff on Canadian steel and aluminium, and the Canadian prime minister said Ottawa would retaliate.
+Canada is also seeking to diversify its exports and signed a trade deal with the European Union.
+Analysts said Mexico could face similar pressure if the USMCA review collapses.
+`;
+let lastStory = null, lastStorySolve = null;
+
+function countStory() {
+  const n = $("#story").value.length;
+  $("#story-count").textContent = `${n.toLocaleString()} characters`;
+}
+function evidenceNode(e) {
+  // the cue highlighted inside its sentence, from the character offsets (all as text)
+  const s = e.sentence, a = e.cue_start - e.start, b = e.cue_end - e.start;
+  const quote = a >= 0 && b <= s.length && a < b
+    ? el("q", {}, s.slice(0, a), el("mark", {}, s.slice(a, b)), s.slice(b)) : el("q", {}, s);
+  return el("li", {}, quote, " ", el("span", { class: `mood mood-${e.mood}` }, e.mood),
+    el("span", { class: "muted" }, ` characters ${e.start}-${e.end}`));
+}
+async function runStory() {
+  const text = $("#story").value;
+  state.story = text === STORY ? "" : text;
+  writeURL();
+  if (!text.trim()) throw new ApiError("Paste a story first, or press “Use the example story”.");
+  const res = await api("/api/v1/suggest", { text, data: state.data });
+  lastStory = res;
+  downloads.suggest = { rows: res.table, json: res, stem: "suggestions" };
+  tableButtons("suggest");
+  const list = $("#suggestions");
+  if (!res.suggestions.length) {
+    list.replaceChildren(el("li", { class: "none" }, "No trade measure found in this story: no tariff, embargo, deal, agreement ending or coalition between economies of this dataset."));
+  } else {
+    list.replaceChildren(...res.suggestions.map((s) => el("li", { class: "suggestion", "data-id": s.id },
+      el("div", { class: "s-head" },
+        el("b", { class: "s-title" }, s.title),
+        el("span", { class: "badge" }, s.kind.replace("_", " ")),
+        el("span", { class: "conf", title: "How directly the story states it" }, `confidence ${Math.round(100 * s.confidence)}%`),
+        el("button", { type: "button", class: "primary run-suggestion", onclick: () => guarded("Solving the scenario…", () => runSuggestion(s.id)) }, "Run this scenario"),
+        el("button", { type: "button", "aria-label": `Download ${s.title} as YAML`, onclick: () => save(`suggestion-${s.id + 1}.yaml`, new Blob([s.yaml], { type: "text/yaml" })) }, "YAML")),
+      s.variants.length ? el("p", { class: "muted" }, `Variants: ${s.variants.join("; ")}`) : null,
+      el("ul", { class: "evidence", "aria-label": "Evidence" }, s.evidence.map(evidenceNode)),
+      s.assumptions.length ? el("ul", { class: "assumptions", "aria-label": "Assumptions" },
+        s.assumptions.map((a) => el("li", {}, `Assumed: ${a}`))) : null)));
+  }
+  $("#skipped").replaceChildren(...res.skipped.map((x) => el("li", {}, `Left out: ${x}`)));
+  const k = Number(state.pickst);
+  if (state.pickst !== "" && res.suggestions[k]) await runSuggestion(k);
+}
+async function runSuggestion(k) {
+  const s = lastStory.suggestions[k];
+  state.pickst = String(k);
+  writeURL();
+  for (const li of $$("#suggestions li.suggestion")) li.classList.toggle("selected", li.dataset.id === String(k));
+  const res = await api("/api/v1/solve", { scenario: s.scenario, data: state.data });
+  lastStorySolve = res;
+  $("#story-run-title").textContent = `Results: ${s.title}`;
+  fillVariants("#story-variant", res.variants, state.svariant);
+  downloads["story-solve"] = { rows: res.table, json: res, stem: "suggested-scenario", yaml: res.yaml };
+  tableButtons("story-solve");
+  await drawSolved(res, "#story-variant", "story-map", "#story-map", "#story-table");
 }
 
 // ------------------------------------------------------------------ views
@@ -630,6 +849,8 @@ const RUN = {
   coalitions: ["Solving every coalition…", runCoalitions],
   leverage: ["Running the trade wars…", runLeverage],
   scenario: ["Solving the scenario…", runYAML],
+  game: ["Playing the tariff game…", runGame],
+  story: ["Reading the story…", runStory],
 };
 function showView(view) {
   state.view = view;
@@ -640,6 +861,7 @@ function showView(view) {
   }
   for (const s of $$(".view")) s.hidden = s.id !== `view-${view}`;
   $("#bands").closest("label").hidden = view !== "brief";
+  $("#brief-options").hidden = view !== "brief";
   document.body.dataset.view = view;
 }
 async function run() {
@@ -652,7 +874,11 @@ async function run() {
 
 async function main() {
   readURL();
-  const [config, ds] = await Promise.all([api("/api/v1/config"), api("/api/v1/datasets")]);
+  const [config, ds, dates] = await Promise.all([api("/api/v1/config"), api("/api/v1/datasets"),
+    api("/api/v1/policy/dates")]);
+  $("#as-of").min = dates.first;
+  $("#as-of").max = dates.last;
+  $("#as-of-step").append(...dates.change_dates.map((d) => el("option", { value: d.date }, `${d.date}: ${d.event}`)));
   window.__limits = config.limits;
   $("#data").replaceChildren(...ds.datasets.map((d) => el("option", { value: d.name },
     `${d.name} (${d.economies} economies)`)));
@@ -661,10 +887,24 @@ async function main() {
   writeForm();
   renderCandidates();
   $("#yaml").value = state.yaml || EXAMPLE;
+  countStory();
   showView(state.view);
+  // on a phone the extra options fold away unless the link sets one
+  if (window.innerWidth < 600 && !state.asof && state.exempt === "0" && !state.sectors) $("#brief-options").open = false;
 
   $("#controls").addEventListener("submit", (ev) => { ev.preventDefault(); run(); });
   $("#tariff").addEventListener("input", () => { $("#tariff-out").textContent = `${$("#tariff").value}%`; });
+  $("#exempt").addEventListener("input", () => { $("#exempt-out").textContent = `${$("#exempt").value}%`; });
+  $("#as-of-step").addEventListener("change", () => { if ($("#as-of-step").value) $("#as-of").value = $("#as-of-step").value; });
+  $("#run-game").addEventListener("click", () => { readForm(); guarded(...RUN.game); });
+  $("#run-story").addEventListener("click", () => { readForm(); state.pickst = ""; guarded(...RUN.story); });
+  $("#story-example").addEventListener("click", () => { $("#story").value = STORY; countStory(); });
+  $("#story").addEventListener("input", countStory);
+  $("#sectors").addEventListener("change", showPicked);
+  $("#story-variant").addEventListener("change", () => {
+    state.svariant = $("#story-variant").value; writeURL();
+    drawSolved(lastStorySolve, "#story-variant", "story-map", "#story-map", "#story-table");
+  });
   $("#data").addEventListener("change", () => guarded("Loading the dataset…", async () => {
     state.data = $("#data").value; state.target = ""; state.against = ""; state.cands = "";
     await loadDataset(state.data); writeForm(); renderCandidates(); writeURL();
