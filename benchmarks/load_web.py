@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ipaddress
 import os
 import random
 import socket
@@ -32,6 +31,8 @@ from urllib.parse import urlparse
 
 import httpx
 import numpy as np
+
+from middlepower.web import is_loopback
 
 TARGETS = ["CAN", "MEX", "JPN", "KOR", "AUS", "GBR", "EU27", "CHN", "IND", "BRA"]
 HEGEMONS = ["USA", "CHN"]
@@ -52,13 +53,7 @@ def _free_port() -> int:
 
 
 def _loopback(url: str) -> bool:
-    host = urlparse(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback(urlparse(url).hostname or "")
 
 
 def _rss_mb(pid: int | None) -> float:

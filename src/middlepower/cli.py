@@ -628,7 +628,7 @@ def serve(
     from . import web
 
     web.create_app(data, scheduler=scheduler, warm=False)  # refuse bad options before binding
-    if not web._is_loopback(host):
+    if not web.is_loopback(host):
         err.print(f"warning: serving on {host}: anyone who can reach this address can use "
                   "the server (there is no login).")
     console.print(f"middlepower on http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port} "

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import MissingDependencyError
 
-__all__ = ["Limits", "create_app", "serve"]
+__all__ = ["Limits", "create_app", "is_loopback", "serve"]
 
 
 def _require() -> None:
@@ -36,7 +36,8 @@ def create_app(data: str = "world2023", **kw: Any) -> Any:
     return _create(data, **kw)
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Is ``host`` (a name or an address) this machine: localhost, 127.0.0.0/8, ::1?"""
     if host == "localhost":
         return True
     try:
