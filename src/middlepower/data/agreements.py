@@ -94,24 +94,29 @@ def _rows() -> list[tuple[str, int, int | None, list[_Member]]]:
 @lru_cache(maxsize=16)
 def pair_agreements(year: int | None) -> dict[frozenset[str], tuple[str, int]]:
     """``{frozenset({a, b}): (agreements, since)}`` for every pair under an agreement in
-    ``year`` (ISO3 codes): their names joined by ``"; "``, latest first, and the year
-    the pair first traded under one. ``None``: every agreement ever listed."""
-    out: dict[frozenset[str], tuple[str, int]] = {}
+    ``year`` (ISO3 codes): the most specific agreements first (fewest members: AUT-BEL
+    trade under the EU, not under the EU's agreement with Cameroon), at most three names
+    joined by ``"; "``, and the year the pair first traded under one. ``None``: every
+    agreement ever listed."""
+    found: dict[frozenset[str], list[tuple[int, str, int]]] = {}
     for name, start, until, members in _rows():
         if year is not None and (start > year or (until is not None and until < year)):
             continue
         active = [(c, a) for c, a, b in members
                   if year is None or (a <= year and (b is None or b >= year))]
+        size = len({c for c, _ in active})
         for (c1, a1), (c2, a2) in combinations(active, 2):
             if c1 == c2:
                 continue
-            key = frozenset((c1, c2))
-            since = max(a1, a2)
-            if key not in out:
-                out[key] = (name, since)
-            elif name not in out[key][0].split("; "):
-                # rows run oldest first, so the newest agreement goes in front
-                out[key] = (f"{name}; {out[key][0]}", min(since, out[key][1]))
+            hits = found.setdefault(frozenset((c1, c2)), [])
+            if all(h[1] != name for h in hits):
+                hits.append((size, name, max(a1, a2)))
+    out: dict[frozenset[str], tuple[str, int]] = {}
+    for key, hits in found.items():
+        hits.sort(key=lambda h: (h[0], -h[2]))
+        names = [h[1] for h in hits]
+        text = "; ".join(names[:3]) + (f"; and {len(names) - 3} more" if len(names) > 3 else "")
+        out[key] = (text, min(h[2] for h in hits))
     return out
 
 

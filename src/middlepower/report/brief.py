@@ -199,8 +199,11 @@ def _headline(t_name: str, h_name: str, table: pd.DataFrame, tariff: float,
     if best != "retaliate" and b.target_welfare_pct > give.target_welfare_pct:
         what = {"diversify": "diversifying through new agreements",
                 "coalition": "a coalition"}.get(best, best)
-        text += f"; {what} {_cut_phrase(-b.target_welfare_pct, g_loss)} (to " \
-                f"{-b.target_welfare_pct:.2f}%)"
+        if b.target_welfare_pct > 0:
+            text += f"; {what} turns the loss into a gain ({b.target_welfare_pct:+.2f}%)"
+        else:
+            text += f"; {what} {_cut_phrase(-b.target_welfare_pct, g_loss)} (to " \
+                    f"{-b.target_welfare_pct:.2f}%)"
     elif best != "retaliate":
         text += "; no response does better than giving in"
     text += "."
@@ -246,7 +249,9 @@ def _agreement_notes(t_name: str, pairs: dict[str, dict[str, list[str]]]) -> lis
     for name, p in pairs.items():
         if not p["new"] and not p["in_force"]:
             continue
-        new = ", ".join(p["new"]) if p["new"] else "none"
+        new = ", ".join(p["new"][:8]) if p["new"] else "none"
+        if len(p["new"]) > 8:
+            new += f" and {len(p['new']) - 8} more"
         have = len(p["in_force"])
         text = f"{name.capitalize()}: new agreement pairs {new}"
         if have:

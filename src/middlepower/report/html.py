@@ -270,6 +270,14 @@ def _table(rows: Sequence[Sequence[Any]], heads: Sequence[str], kinds: Sequence[
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
+def _some(items: Sequence[str], sep: str = ", ", most: int = 20) -> str:
+    """The first ``most`` items, then how many more; "none" when empty."""
+    if not items:
+        return "none"
+    more = f"{sep}and {len(items) - most} more" if len(items) > most else ""
+    return sep.join(items[:most]) + more
+
+
 def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
@@ -422,9 +430,9 @@ def brief_html(b: Brief) -> str:
     for name, p in b.agreements.items():
         if p["new"] or p["in_force"]:
             agreements += (f"<p><b>{html.escape(name.capitalize())}</b>: new agreement pairs: "
-                           f"{html.escape(', '.join(p['new']) or 'none')}. Already under an "
+                           f"{html.escape(_some(p['new']))}. Already under an "
                            "agreement in force, so no effect is added: "
-                           f"{html.escape('; '.join(p['in_force']) or 'none')}.</p>")
+                           f"{html.escape(_some(p['in_force'], '; '))}.</p>")
     theta = f"{b.theta:g}" if b.theta is not None else "the dataset's sectoral values"
     draws = (f"theta uniform on [{0.8 * b.theta:g}, {1.2 * b.theta:g}]" if b.theta is not None
              else "the sectoral elasticities times a uniform factor in [0.8, 1.2]")
