@@ -240,6 +240,8 @@ def bench_paths(quick: bool) -> list[dict]:
     from middlepower import coalition, coercion
 
     solve_mod = importlib.import_module("middlepower.model.solve")
+    fast_mod = importlib.import_module("middlepower.model._fast")
+    fast_mod._KERNEL_AFTER = 0.0      # the compiled kernel from the first solve
     w, full = mp.load("world2023"), mp.load("world2023-full")
     rep = 5 if quick else 30
     cases: list[tuple[str, Callable[[], object], int, str]] = []
@@ -271,6 +273,13 @@ def bench_paths(quick: bool) -> list[dict]:
         fn()                                   # warm caches (baseline, BLAS, imports)
         t_fast = _tmin(fn, r)
         slow = quick and "18,528" in label
+        t_loop = float("nan")
+        if label.startswith(("one solve", "batch")):   # the fast path's own NumPy loop
+            fast_mod._KERNEL = False
+            try:
+                t_loop = _tmin(fn, r)
+            finally:
+                fast_mod._KERNEL = True
         solve_mod._FAST = False
         try:
             t_plain = float("nan") if slow else _tmin(fn, r)
@@ -285,7 +294,9 @@ def bench_paths(quick: bool) -> list[dict]:
             if unit.startswith("/"):
                 return f"{int(unit[1:]) / t:,.0f} solves/s"
             return f"{t:.2f} s"
-        rows.append({"work": label, "today's path": fmt(t_plain), "fast path": fmt(t_fast),
+        loop = "" if t_loop != t_loop else f" (NumPy loop {fmt(t_loop)})"
+        rows.append({"work": label, "today's path": fmt(t_plain),
+                     "fast path": fmt(t_fast) + loop,
                      "speed-up": "" if t_plain != t_plain else f"{t_plain / t_fast:.1f}x"})
     # iteration cost against its floor, four N x N matrix-vector products
     s = _tariff_scenario(full)
@@ -298,12 +309,78 @@ def bench_paths(quick: bool) -> list[dict]:
                  "today's path": "", "fast path": f"{t_one / res.iterations / t_mv:.0f}x "
                  f"({1e6 * t_one / res.iterations:.0f} us / {1e6 * t_mv:.1f} us)",
                  "speed-up": ""})
+    rows.append(_kernel_load_row())
     wiod = mp.load("wiod2014")
     s = _tariff_scenario(wiod)
     res = mp.solve(wiod, s)
     rows.append({"work": f"one solve, wiod2014 {wiod.n} x {wiod.n_sectors} with input-output",
                  "today's path": "", "fast path": f"{1e3 * _tmin(lambda: mp.solve(wiod, s), 5):.1f}"
                  f" ms ({res.iterations} iterations)", "speed-up": ""})
+    return rows
+
+
+def _kernel_load_row() -> dict:
+    """The compiled kernel's one-off costs, each in a fresh process: compiling it into an
+    empty numba cache, then loading it (numba's import included) from that cache."""
+    import os
+    import subprocess
+    import tempfile
+
+    code = ("import time, numpy, middlepower.model._fast; t = time.perf_counter(); "
+            "from middlepower.model import _kernel; print(time.perf_counter() - t)")
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        times = [float(subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                                      capture_output=True, text=True).stdout)
+                 for _ in range(3)]
+    return {"work": "compiled kernel: first compile / load from cache (numba import incl.)",
+            "today's path": "", "fast path": f"{times[0]:.2f} s / {min(times[1:]):.2f} s",
+            "speed-up": ""}
+
+
+def bench_patches(quick: bool) -> list[dict]:
+    """Shocks into the fast path's patches: dense arrays per scenario (the path before
+    ``middlepower.scenario.patches``) against sparse patches, for the analyses' batches."""
+    import importlib
+    from itertools import combinations
+
+    from middlepower.model import _fast
+    from middlepower.scenario.patches import sparse_batch
+
+    search = importlib.import_module("middlepower.coalition.search")
+    unc = importlib.import_module("middlepower.uncertainty")
+    w = mp.load("world2023")
+    t0 = w.sector_tariffs[0]
+
+    def dense(items: list[mp.Scenario]) -> object:
+        return _fast.Patches.concat([_fast.patches_from_arrays([s.arrays(w)], t0)
+                                     for s in items])
+
+    game = search.CoalitionGame(w, "CAN", "USA")
+    cands = search._check_candidates(game, ["EU27", "GBR", "JPN", "KOR", "AUS", "MEX", "CHN",
+                                            "IND", "BRA", "CHE", "NOR", "TUR"])
+    sets = [frozenset()] + [frozenset(c) | {game.target} for k in range(len(cands) + 1)
+                            for c in combinations(cands, k)]
+    scen = mp.Scenario.from_yaml(HERE.parent / "examples" / "us_tariffs_on_canada.yaml")
+    base = scen.expand()
+    betas = np.random.default_rng(0).normal(0.557, 0.1, 1000)
+    runs = unc._Runs(base, betas)
+    wars = _random_tariffs(w, 1024, 3)
+    rep = 2 if quick else 7
+    cases = [
+        ("scenarios to patches: 4,096 coalitions",
+         lambda: dense([game.scenario(s) for s in sets]),
+         lambda: search._patches(game, sets, search._Coalitions(game, sets))),
+        ("scenarios to patches: 1,000 draws x 4 variants",
+         lambda: dense(list(runs)), lambda: unc._patches(w, runs, base, betas)),
+        ("scenarios to patches: 1,024 given tariff scenarios",
+         lambda: dense(wars), lambda: sparse_batch(w, wars)),
+    ]
+    rows = []
+    for label, old, new in cases:
+        t_old, t_new = _tmin(old, rep), _tmin(new, rep)
+        rows.append({"work": label, "today's path": f"{1e3 * t_old:.1f} ms",
+                     "fast path": f"{1e3 * t_new:.1f} ms", "speed-up": f"{t_old / t_new:.0f}x"})
     return rows
 
 
@@ -337,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             rows += bench_ppml()
-    paths = bench_paths(args.quick)
+    paths = bench_paths(args.quick) + bench_patches(args.quick)
     table = Table(title="fast path against today's path, same run (best of repeats)")
     for col in paths[0]:
         table.add_column(col, justify="left" if col == "work" else "right")

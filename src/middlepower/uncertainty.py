@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ from .data.world import World
 from .errors import ParameterError, ScenarioError
 from .estimate.defaults import RTA_EFFECT, PartialEffectEstimate
 from .model.solve import _summaries
+from .scenario.patches import sparse_batch, sparse_runs
 from .scenario.scenario import Scenario
 from .scenario.shocks import Agreement
 
@@ -59,10 +61,53 @@ class Bands:
         return tuple(float(row[f"{measure}_p{q:g}"]) for q in self.percentiles)
 
 
+def _shocks_with_effect(s: Scenario, beta: float) -> list:
+    return [sh.model_copy(update={"effect": beta}) if isinstance(sh, Agreement)
+            and sh.effect is None else sh for sh in s.shocks]
+
+
 def _with_effect(s: Scenario, beta: float) -> Scenario:
-    shocks = [sh.model_copy(update={"effect": beta}) if isinstance(sh, Agreement)
-              and sh.effect is None else sh for sh in s.shocks]
-    return Scenario(s.name, shocks, description=s.description)
+    return Scenario(s.name, _shocks_with_effect(s, beta), description=s.description)
+
+
+class _Runs(Sequence[Scenario]):
+    """Run k is variant ``k % len(base)`` with draw ``k // len(base)``'s agreement effect,
+    built only when asked for (an error message, or a run the fast path hands back)."""
+
+    def __init__(self, base: list[Scenario], betas: np.ndarray) -> None:
+        self._base, self._betas = base, betas
+
+    def __len__(self) -> int:
+        return len(self._base) * len(self._betas)
+
+    @overload
+    def __getitem__(self, k: int) -> Scenario: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[Scenario]: ...
+
+    def __getitem__(self, k: int | slice) -> Scenario | list[Scenario]:
+        if isinstance(k, slice):
+            return [self[m] for m in range(*k.indices(len(self)))]
+        if not -len(self) <= k < len(self):
+            raise IndexError(k)
+        d, v = divmod(k % len(self), len(self._base))
+        return _with_effect(self._base[v], float(self._betas[d]))
+
+
+def _patches(world: World, runs: _Runs, base: list[Scenario], betas: np.ndarray) -> Any:
+    """The fast path's patches of every run, from shock lists (no Scenario per run); None
+    where the fast path does not apply. The first draw's runs are checked as scenarios
+    first, so that an invalid scenario raises as it always did; the other draws differ
+    only in the agreement effect."""
+    from .model import _fast
+    from .model.solve import _fast_one_sector
+
+    sparse_batch(world, runs[:len(base)])
+    if not _fast_one_sector(world):
+        return None
+    sb = sparse_runs(world, [_shocks_with_effect(s, float(b)) for b in betas for s in base])
+    return _fast.Patches(sb.b, sb.row, sb.exporter, sb.importer, sb.tariffs, sb.beta,
+                         sb.log_dhat)
 
 
 def uncertainty(
@@ -132,9 +177,10 @@ def uncertainty(
     if dup:
         raise ScenarioError(f"scenario name(s) {dup} given more than once: their draws would be "
                             "pooled into one band; give every scenario its own name.")
-    runs = [_with_effect(s, float(b)) for b in betas for s in base]
+    runs = _Runs(base, betas)
     # (runs, N) outcomes straight from the solver: no Result, no N x N array per run
     out = _summaries(world, runs, np.repeat(thetas, len(base), axis=0), deficits,
+                     patches=_patches(world, runs, base, betas),
                      progress=progress, keys=("welfare_hat", "w_hat", "price_index_hat",
                                               "exports"))
     theta_draw = thetas if thetas.ndim == 1 else thetas.mean(axis=1)

@@ -2,12 +2,17 @@
 
 Two references: the engine with the fast path switched off (``solve._FAST = False``, the
 dense batched solver), and a plain dense fixed point written here, one scenario at a time,
-with no batching, patches or acceleration. Welfare must agree to 1e-10.
+with no batching, patches or acceleration. Welfare must agree to 1e-10. The fast path's
+iteration runs either in the compiled kernel (model/_kernel.py, numba) or in its NumPy
+loop; both are tested, against the references and against each other (same iterations).
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -16,6 +21,15 @@ import middlepower as mp
 from middlepower import coalition, coercion, errors
 
 solve_mod = importlib.import_module("middlepower.model.solve")
+fast_mod = importlib.import_module("middlepower.model._fast")
+
+
+@pytest.fixture(params=["kernel", "numpy"])
+def loop(request, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the fast path's iteration in the compiled kernel, then in the NumPy loop."""
+    monkeypatch.setattr(fast_mod, "_KERNEL", request.param == "kernel")
+    monkeypatch.setattr(fast_mod, "_KERNEL_AFTER", 0.0)
+    return request.param
 
 
 @pytest.fixture
@@ -81,7 +95,7 @@ def _scenarios(world: mp.World) -> list[mp.Scenario]:
 
 @pytest.mark.parametrize("kw", [{}, {"deficits": "ratio"}, {"numeraire": "USA"},
                                 {"theta": "per-scenario"}, {"chunk_size": 5}])
-def test_fast_batch_equals_plain_engine(world2023, plain, monkeypatch, kw):
+def test_fast_batch_equals_plain_engine(world2023, plain, monkeypatch, kw, loop):
     scen = _scenarios(world2023)
     if kw.get("theta") == "per-scenario":
         kw = {"theta": np.linspace(3.0, 9.0, len(scen))}
@@ -102,7 +116,7 @@ def test_fast_batch_equals_plain_engine(world2023, plain, monkeypatch, kw):
 
 
 @pytest.mark.parametrize("deficits", ["additive", "ratio"])
-def test_fast_path_equals_plain_fixed_point(world2023, deficits):
+def test_fast_path_equals_plain_fixed_point(world2023, deficits, loop):
     for s in _scenarios(world2023)[-5:]:
         r = mp.solve(world2023, s, theta=5.0, deficits=deficits)
         ref = _plain_fixed_point(world2023, s, 5.0, ratio=deficits == "ratio")
@@ -156,7 +170,7 @@ def test_coalition_and_uncertainty_fast_equal_plain(world2023, plain):
     assert diff < 1e-8
 
 
-def test_fast_path_reports_errors_as_the_plain_path(world2023, plain):
+def test_fast_path_reports_errors_as_the_plain_path(world2023, plain, loop):
     cut = mp.Scenario("cut", [mp.embargo("CAN", [c for c in world2023.countries
                                                  if c != "CAN"])])
     with pytest.raises(errors.ScenarioError, match="cut off from all trade"):
@@ -167,3 +181,75 @@ def test_fast_path_reports_errors_as_the_plain_path(world2023, plain):
     with pytest.raises(errors.ConvergenceError) as ref:
         plain(mp.solve, world2023, hard, max_iter=3)
     assert str(fast.value) == str(ref.value)
+
+
+def _patches_and_spec(world: mp.World, scen: list[mp.Scenario], **kw):
+    base = solve_mod._baseline(world)
+    fb = fast_mod.base1(base, world._views)
+    t0 = base.sector_tariffs[0]
+    p = fast_mod.Patches.concat([fast_mod.patches_from_arrays([s.arrays(world)], t0)
+                                 for s in scen])
+    theta = solve_mod._check_theta(kw.get("theta"), len(scen), world)
+    spec = solve_mod._check_options(world, theta, kw.get("deficits", "additive"), "full",
+                                    kw.get("numeraire", "world"), 1e-10,
+                                    kw.get("max_iter", 10_000), 1.0)
+    return fb, p, spec
+
+
+@pytest.mark.parametrize("kw", [{}, {"deficits": "ratio"}, {"numeraire": "USA"},
+                                {"theta": 9.0}, {"max_iter": 4}])
+def test_kernel_iterates_as_the_numpy_loop(world2023, monkeypatch, kw):
+    """Same iteration counts, residuals on the same side of the tolerance, and the same
+    fixed point; the rows' patches may come in any order."""
+    fb, p, spec = _patches_and_spec(world2023, _scenarios(world2023), **kw)
+    monkeypatch.setattr(fast_mod, "_KERNEL", False)
+    x0, it0, res0, div0 = fast_mod.solve_patches(fb, p, spec)
+    kernel = fast_mod._load_kernel()
+    assert kernel is not None
+    shuffled = np.random.default_rng(0).permutation(len(p.row))
+    p2 = fast_mod.Patches(p.b, *(v[shuffled] for v in (p.row, p.i, p.j, p.t_new, p.beta,
+                                                        p.log_dhat)))
+    for patches in (p, p2):
+        x1, it1, res1, div1 = fast_mod._iterate_compiled(kernel, fb, patches, spec, 5)
+        assert np.array_equal(it1, it0)
+        assert np.array_equal(res1 <= spec.tol, res0 <= spec.tol)
+        assert np.array_equal(div1, div0)
+        tol = 1e-11 if "max_iter" not in kw else 1e-6   # stopped early: rounding grows
+        assert np.abs(x1 - x0).max() < tol
+
+
+def test_kernel_is_loaded_only_when_solves_pay_for_it():
+    """``import middlepower`` and a few solves do not import numba (0.4-0.6 s to load);
+    a process that keeps solving loads it."""
+    code = (
+        "import sys, middlepower as mp\n"
+        "from middlepower.model import _fast\n"
+        "assert 'numba' not in sys.modules, 'import'\n"
+        "w = mp.load('world2023')\n"
+        "s = mp.Scenario('t', [mp.tariff(by='USA', on='CHN', rate=0.25)])\n"
+        "mp.solve(w, s)\n"
+        "assert 'numba' not in sys.modules, 'one solve'\n"
+        "_fast._numpy_seconds[0] = _fast._KERNEL_AFTER\n"
+        "mp.solve(w, s)\n"
+        "assert 'numba' in sys.modules and _fast._kernel_mod, 'after'\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_kernel_failure_falls_back_to_numpy(world2023, plain, monkeypatch, caplog):
+    """If numba cannot be imported (or the kernel compiled), solves go on in NumPy, with
+    a warning, and give the same numbers."""
+    monkeypatch.setattr(fast_mod, "_KERNEL", True)
+    monkeypatch.setattr(fast_mod, "_KERNEL_AFTER", 0.0)
+    monkeypatch.setattr(fast_mod, "_kernel_mod", [])
+    monkeypatch.setitem(sys.modules, "numba", None)           # import numba -> ImportError
+    monkeypatch.setitem(sys.modules, "middlepower.model._kernel", None)
+    scen = _scenarios(world2023)[-5:]
+    with caplog.at_level(logging.WARNING, logger="middlepower.model._fast"):
+        got = mp.solve_many(world2023, scen)
+    assert "compiled solver kernel is unavailable" in caplog.text
+    assert fast_mod._KERNEL is False          # warned once, not at every solve
+    ref = plain(mp.solve_many, world2023, scen)
+    for f, r in zip(got, ref, strict=True):
+        assert np.abs(f.welfare_hat - r.welfare_hat).max() < 1e-10

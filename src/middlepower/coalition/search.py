@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any, Literal, get_args
+from typing import Any, Literal, get_args, overload
 
 import numpy as np
 import pandas as pd
@@ -76,6 +76,7 @@ class CoalitionGame:
     welfare_pct: dict[frozenset, np.ndarray] = field(default_factory=dict, repr=False)
     welfare_level: dict[frozenset, np.ndarray] = field(default_factory=dict, repr=False)
     sectors: str | list[str] | None = None
+    _gains: dict[frozenset, float] = field(default_factory=dict, repr=False, init=False)
 
     def __post_init__(self) -> None:
         if self.instrument not in get_args(Instrument):
@@ -108,14 +109,15 @@ class CoalitionGame:
         todo = [s for s in dict.fromkeys(sets) if s not in self.welfare_pct]
         if not todo:
             return
-        scenarios = [self.scenario(s) for s in todo]
         if self.executor is None:   # (N,) outcomes only, no Result per coalition
+            scenarios = _Coalitions(self, todo)
             welfare = _summaries(self.world, scenarios, self.theta, self.deficits,
+                                 patches=_patches(self, todo, scenarios),
                                  progress=self.progress)["welfare_hat"]
         else:
             welfare = [r.welfare_hat for r in run_many(
-                self.world, scenarios, executor=self.executor, progress=self.progress,
-                theta=self.theta, deficits=self.deficits)]
+                self.world, [self.scenario(s) for s in todo], executor=self.executor,
+                progress=self.progress, theta=self.theta, deficits=self.deficits)]
         for s, wh in zip(todo, welfare, strict=True):
             self.welfare_pct[s] = 100 * (wh - 1)
             self.welfare_level[s] = self._spend * (wh - 1)
@@ -142,12 +144,105 @@ class CoalitionGame:
         """v(S): members' money-metric welfare relative to giving in (world's unit)."""
         if not s:
             return 0.0
-        idx = self._indices(s)
-        return float((self.welfare_level[s][idx] - self.welfare_level[frozenset()][idx]).sum())
+        got = self._gains.get(s)
+        if got is None:    # Shapley values read each v(S) once per member: compute it once
+            idx = self._indices(s)
+            got = float((self.welfare_level[s][idx]
+                         - self.welfare_level[frozenset()][idx]).sum())
+            self._gains[s] = got
+        return got
 
     def value(self, s: frozenset) -> float:
         self.solve([frozenset(), s])
         return self.gain(s)
+
+
+class _Coalitions(Sequence[Scenario]):
+    """The scenarios of ``sets``, built when asked for: with patches built directly the
+    solver reads them only to name a scenario in an error (or to solve one the fast path
+    hands back to the plain one)."""
+
+    def __init__(self, game: CoalitionGame, sets: list[frozenset]) -> None:
+        self._game, self._sets = game, sets
+
+    def __len__(self) -> int:
+        return len(self._sets)
+
+    @overload
+    def __getitem__(self, k: int) -> Scenario: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[Scenario]: ...
+
+    def __getitem__(self, k: int | slice) -> Scenario | list[Scenario]:
+        if isinstance(k, slice):
+            return [self._game.scenario(s) for s in self._sets[k]]
+        return self._game.scenario(self._sets[k])
+
+
+#: Coalitions per block when building patches directly: (block, L, L) arrays, L the
+#: economies involved, stay a few MB.
+_PATCH_BLOCK = 512
+
+
+def _patches(game: CoalitionGame, sets: list[frozenset], scenarios: _Coalitions) -> Any:
+    """The fast path's patches of every coalition in ``sets``, built at once from the
+    coalitions' membership instead of from one Scenario each; checked against the dense
+    shock arrays of the largest and the smallest coalition. None where the fast path does
+    not apply (several sectors, sectors named) or the check fails: the caller then builds
+    the scenarios as usual."""
+    from ..data.agreements import in_force
+    from ..model import _fast
+    from ..model.solve import _fast_one_sector
+
+    world = game.world
+    if not _fast_one_sector(world) or game.sectors is not None:
+        return None
+    idx = game._idx
+    h, t = idx[game.against], idx[game.target]
+    members: list[list[int]] = []
+    for s in sets:
+        codes = {m for p in s for m in game.members(p)}
+        if not codes <= idx.keys() or game.against in codes:
+            return None               # the scenarios raise their own errors
+        members.append([idx[c] for c in codes])
+    ref = [max(range(len(sets)), key=lambda k: len(members[k])),
+           min(range(len(sets)), key=lambda k: len(members[k]))]
+    largest = scenarios[ref[0]].shocks
+    rate = largest[0].applied_rate
+    agree = game.instrument in ("free_trade", "both")
+    retaliate = game.instrument in ("retaliation", "both")
+    eff = next((sh.beta() for sh in largest if sh.type == "agreement"), 0.0)
+    local = np.array(sorted({h, t, *(m for ms in members for m in ms)}), dtype=np.intp)
+    pos = {int(g): k for k, g in enumerate(local)}
+    L = len(local)
+    t0_loc = world.sector_tariffs[0][np.ix_(local, local)]
+    new_pair = ~in_force(world)[np.ix_(local, local)] & ~np.eye(L, dtype=bool)
+    lh, lt = pos[h], pos[t]
+    parts = []
+    for start in range(0, len(sets), _PATCH_BLOCK):
+        block = members[start:start + _PATCH_BLOCK]
+        k = len(block)
+        member = np.zeros((k, L), dtype=bool)
+        rows = np.repeat(np.arange(k), [len(ms) for ms in block])
+        member[rows, [pos[m] for ms in block for m in ms]] = True
+        tar = np.repeat(t0_loc[None], k, axis=0)
+        beta = np.zeros((k, L, L))
+        tar[:, lt, lh] = rate
+        size = member.sum(axis=1)
+        if agree:
+            pair = member[:, :, None] & member[:, None, :] & new_pair[None] \
+                & (size >= 2)[:, None, None]
+            beta[pair] = eff
+        if retaliate:
+            tar[:, lh, :] = np.where(member, rate, tar[:, lh, :])
+        r, a, b = np.nonzero((beta != 0) | (tar != t0_loc[None]))
+        parts.append((r + start, local[a], local[b], tar[r, a, b], beta[r, a, b]))
+    row, i, j, tn, be = (np.concatenate([p[q] for p in parts]) for q in range(5))
+    patches = _fast.Patches(len(sets), row, i, j, tn, be, np.zeros(len(row)))
+    t0 = world.sector_tariffs[0]
+    if not all(_fast.same_as_arrays(patches, k, scenarios[k].arrays(world), t0) for k in ref):
+        return None
+    return patches
 
 
 def _check_candidates(game: CoalitionGame, candidates: Sequence[str]) -> list[str]:

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..data.world import World
 from ..errors import ConvergenceError, InadmissibleEquilibriumError, ParameterError, ScenarioError
+from ..scenario.patches import sparse_batch
 from ..scenario.scenario import DeficitClosure, Scenario
 from ..scenario.shocks import ShockArrays
 from .result import Result, Results
@@ -364,7 +365,8 @@ def _solutions(world: World, base: Baseline, items: Sequence[Scenario], spec: _S
                chunk_size: int | None, progress: bool | Callable[[int], None],
                patches: Any = None) -> Iterable[tuple[int, _Solution]]:
     """(first row, solution) of each chunk of ``items``; every shock is validated (turned
-    into arrays) before any solve. ``patches`` (fast path only) replaces the arrays."""
+    into arrays, or on the fast path into sparse patches equal to them) before any solve.
+    ``patches`` (fast path only) stands for the items' shocks where a caller built them."""
     n, S = world.n, world.n_sectors
     fast = _fast_applies(base, spec)
     if fast:
@@ -372,9 +374,9 @@ def _solutions(world: World, base: Baseline, items: Sequence[Scenario], spec: _S
 
         fb = _fast.base1(base, world._views)
         if patches is None:
-            t0 = base.sector_tariffs[0]
-            patches = _fast.Patches.concat([_fast.patches_from_arrays([s.arrays(world)], t0)
-                                            for s in items])
+            sb = sparse_batch(world, items)
+            patches = _fast.Patches(sb.b, sb.row, sb.exporter, sb.importer, sb.tariffs,
+                                    sb.beta, sb.log_dhat)
         default = max(1, _FAST_BLOCK // n)
     else:
         arrays = [s.arrays(world) for s in items]  # every shock validated before any solve

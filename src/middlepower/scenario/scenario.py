@@ -41,6 +41,7 @@ from .shocks import Shock, ShockArrays
 
 if TYPE_CHECKING:
     from ..data.world import World
+    from .patches import SparseShocks
 
 __all__ = ["Scenario", "Variant"]
 
@@ -233,6 +234,25 @@ class Scenario(_ScenarioFields):
         for k, shock in enumerate(self.shocks):
             shock.apply(world, arrays, self._where(k))
         return arrays
+
+    def patches(self, world: World) -> SparseShocks:
+        """The entries of :meth:`arrays` that differ from the baseline, found without
+        building the dense arrays (see :mod:`middlepower.scenario.patches`).
+
+        Returns
+        -------
+        SparseShocks
+            (sector, exporter, importer) of each changed entry and its new tariff, beta
+            and log dhat; ``.dense(world)`` equals :meth:`arrays` exactly.
+
+        Raises
+        ------
+        UnknownCountryError, ScenarioError
+            As :meth:`arrays`.
+        """
+        from .patches import sparse_batch
+
+        return sparse_batch(world, [self]).scenario(0)
 
     def check(self, world: World) -> None:
         """Raise the first error any variant would meet on ``world``."""

@@ -53,8 +53,21 @@ def serve(host: str = "127.0.0.1", port: int = 8000, data: str = "world2023",
     import uvicorn
 
     app = create_app(data, scheduler=scheduler)
+    _warm_kernel()
     uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False,
                 timeout_graceful_shutdown=5)
+
+
+def _warm_kernel() -> None:
+    """A server solves for hours: load the compiled solver kernel now, in the background
+    (compiled once per machine, about 5 s; then 0.5 s from numba's cache), instead of
+    after its first half-second of solving."""
+    import threading
+
+    from ..model import _fast
+
+    _fast._KERNEL_AFTER = 0.0
+    threading.Thread(target=_fast._load_kernel, name="middlepower-kernel", daemon=True).start()
 
 
 def __getattr__(name: str) -> Any:
