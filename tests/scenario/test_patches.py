@@ -15,6 +15,7 @@ import pytest
 import middlepower as mp
 from middlepower.errors import ScenarioError, UnknownCountryError
 from middlepower.model import solve as solve_mod
+from middlepower.scenario.lazy import LazyScenarios
 from middlepower.scenario.patches import sparse_batch
 
 CODES = ["USA", "CAN", "MEX", "CHN", "DEU", "FRA", "JPN", "GBR"]
@@ -222,7 +223,7 @@ def test_coalition_patches_built_directly_equal_the_scenarios(world2023: mp.Worl
     cands = search._check_candidates(game, ["EU27", "GBR", "JPN", "KOR", "AUS", "MEX"])
     sets = [frozenset()] + [frozenset(c) | {game.target} for k in range(7)
                             for c in combinations(cands, k)]
-    scenarios = search._Coalitions(game, sets)
+    scenarios = LazyScenarios(sets, game.scenario)
     direct = search._patches(game, sets, scenarios)
     assert direct is not None
     _same_patches(direct, sparse_batch(world2023, list(scenarios)))

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any, Literal, get_args, overload
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,7 @@ from ..data.world import World
 from ..errors import ParameterError
 from ..model.batch import run_many
 from ..model.solve import _summaries
+from ..scenario.lazy import LazyScenarios
 from ..scenario.scenario import Scenario
 from ..scenario.shocks import agreement
 from ..scenario.shocks import tariff as tariff_shock
@@ -110,7 +111,7 @@ class CoalitionGame:
         if not todo:
             return
         if self.executor is None:   # (N,) outcomes only, no Result per coalition
-            scenarios = _Coalitions(self, todo)
+            scenarios = LazyScenarios(todo, self.scenario)
             welfare = _summaries(self.world, scenarios, self.theta, self.deficits,
                                  patches=_patches(self, todo, scenarios),
                                  progress=self.progress)["welfare_hat"]
@@ -157,34 +158,12 @@ class CoalitionGame:
         return self.gain(s)
 
 
-class _Coalitions(Sequence[Scenario]):
-    """The scenarios of ``sets``, built when asked for: with patches built directly the
-    solver reads them only to name a scenario in an error (or to solve one the fast path
-    hands back to the plain one)."""
-
-    def __init__(self, game: CoalitionGame, sets: list[frozenset]) -> None:
-        self._game, self._sets = game, sets
-
-    def __len__(self) -> int:
-        return len(self._sets)
-
-    @overload
-    def __getitem__(self, k: int) -> Scenario: ...
-    @overload
-    def __getitem__(self, k: slice) -> list[Scenario]: ...
-
-    def __getitem__(self, k: int | slice) -> Scenario | list[Scenario]:
-        if isinstance(k, slice):
-            return [self._game.scenario(s) for s in self._sets[k]]
-        return self._game.scenario(self._sets[k])
-
-
 #: Coalitions per block when building patches directly: (block, L, L) arrays, L the
 #: economies involved, stay a few MB.
 _PATCH_BLOCK = 512
 
 
-def _patches(game: CoalitionGame, sets: list[frozenset], scenarios: _Coalitions) -> Any:
+def _patches(game: CoalitionGame, sets: list[frozenset], scenarios: LazyScenarios) -> Any:
     """The fast path's patches of every coalition in ``sets``, built at once from the
     coalitions' membership instead of from one Scenario each; checked against the dense
     shock arrays of the largest and the smallest coalition. None where the fast path does

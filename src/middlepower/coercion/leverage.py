@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import combinations
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,7 @@ import pandas as pd
 from ..data.world import World
 from ..errors import ParameterError
 from ..model.batch import run_many
+from ..scenario.lazy import LazyScenarios
 from ..scenario.scenario import Scenario
 from ..scenario.shocks import embargo as embargo_shock
 from ..scenario.shocks import tariff as tariff_shock
@@ -110,7 +111,7 @@ def leverage(world: World, tariff: float = 0.25, *, embargo: bool = False,
     from .responses import tariff_sectors
 
     secs = tariff_sectors(world, sectors)
-    scenarios = _Wars(pairs, tariff, embargo, secs)
+    scenarios = LazyScenarios(pairs, lambda p: trade_war(*p, tariff, embargo, secs))
     idx = {c: k for k, c in enumerate(world.countries)}
     welfare = _welfare_fast(world, scenarios, pairs, idx, tariff, embargo, theta, deficits,
                             progress) if executor is None else None
@@ -133,30 +134,6 @@ def leverage(world: World, tariff: float = 0.25, *, embargo: bool = False,
                           "leverage_a_over_b": ratio, "gap_pp": lb - la})
     how = "embargo" if embargo else f"{tariff:.0%} tariffs"
     return Leverage(table, tuple(codes), how)
-
-
-class _Wars(Sequence[Scenario]):
-    """The war scenarios of ``pairs``, built when asked for: the fast path reads one to
-    check its patches and names the others only in an error message."""
-
-    def __init__(self, pairs: list[tuple[str, str]], tariff: float, embargo: bool,
-                 sectors: list[str] | None) -> None:
-        self._pairs, self._args = pairs, (tariff, embargo, sectors)
-
-    def __len__(self) -> int:
-        return len(self._pairs)
-
-    @overload
-    def __getitem__(self, k: int) -> Scenario: ...
-    @overload
-    def __getitem__(self, k: slice) -> list[Scenario]: ...
-
-    def __getitem__(self, k: int | slice) -> Scenario | list[Scenario]:
-        if isinstance(k, slice):
-            return [trade_war(a, b, *self._args) for a, b in self._pairs[k]]
-        a, b = self._pairs[k]
-        return trade_war(a, b, *self._args)
-
 
 def _welfare_fast(world: World, scenarios: Sequence[Scenario], pairs: list[tuple[str, str]],
                   idx: dict[str, int], tariff: float, embargo: bool, theta: float | None,
