@@ -58,3 +58,15 @@ def test_leverage_coalitions_and_uncertainty(world):
                                                               sectors="steel")]), n=6)
     row = bands.table.loc[("t", "CAN")]
     assert row.welfare_pct_p5 <= row.welfare_pct_p50 <= row.welfare_pct_p95 < 0
+
+
+def test_agreements_in_the_analyses_cover_goods_only(world):
+    """The shipped agreement effect is a goods estimate: services keep their trade costs."""
+    s = {x.name: x for x in mp.coercion.response_scenarios(world, "CAN", "USA", 0.25,
+                                                           ["CHN"], ["MEX", "JPN"])}
+    can, chn = world.index("CAN"), world.index("CHN")
+    beta = s["diversify"].arrays(world).beta
+    assert beta[0, can, chn] > 0 and beta[1, chn, can] > 0
+    assert beta[2, can, chn] == 0 and beta[2, chn, can] == 0          # services
+    a = mp.agreement(form=["CAN", "CHN"], sectors="services").split(world)
+    assert a[0] == [("CAN", "CHN")]

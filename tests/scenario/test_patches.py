@@ -90,7 +90,8 @@ def _shock(rng: np.random.Generator, world: mp.World) -> object:
                                 if rng.uniform() < 0.5 else members)
         deepen = rng.choice([False, True, 0.2])
         return mp.agreement(form=members, effect=float(rng.uniform(-0.5, 1.0)),
-                            deepen=deepen.item() if hasattr(deepen, "item") else deepen)
+                            deepen=deepen.item() if hasattr(deepen, "item") else deepen,
+                            sectors=_sectors(rng, world))
     if kind == 4:
         return mp.embargo(*_two_sides(rng))
     a, b = _two_sides(rng)

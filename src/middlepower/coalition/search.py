@@ -30,7 +30,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
-from ..coercion.responses import tariff_sectors
+from ..coercion.responses import agreement_sectors, tariff_sectors
 from ..data.world import World
 from ..errors import ParameterError
 from ..model.batch import run_many
@@ -99,7 +99,8 @@ class CoalitionGame:
                                           sectors=sectors)]
         members = sorted({m for p in players for m in self.members(p)})
         if len(members) >= 2 and self.instrument in ("free_trade", "both"):
-            shocks.append(agreement(form=members, effect=self.effect))
+            shocks.append(agreement(form=members, effect=self.effect,
+                                    sectors=agreement_sectors(self.world)))
         if members and self.instrument in ("retaliation", "both"):
             shocks.append(tariff_shock(by=members, on=self.against, rate=self.tariff,
                                        sectors=sectors))

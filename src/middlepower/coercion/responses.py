@@ -33,8 +33,9 @@ from ..scenario.scenario import Scenario
 from ..scenario.shocks import Agreement, agreement
 from ..scenario.shocks import tariff as tariff_shock
 
-__all__ = ["DEFAULT_COALITION", "DEFAULT_DIVERSIFY", "agreement_pairs", "best_retaliation",
-           "response_scenarios", "responses", "tariff_sectors", "world_change_pct"]
+__all__ = ["DEFAULT_COALITION", "DEFAULT_DIVERSIFY", "agreement_pairs", "agreement_sectors",
+           "best_retaliation", "response_scenarios", "responses", "tariff_sectors",
+           "world_change_pct"]
 
 #: Middle powers named in the seed article as coalition partners.
 DEFAULT_COALITION: tuple[str, ...] = ("EU27", "GBR", "JPN", "KOR", "AUS", "MEX")
@@ -51,6 +52,14 @@ def tariff_sectors(world: World, sectors: str | Sequence[str] | None) -> list[st
     """
     if sectors is not None:
         return [sectors] if isinstance(sectors, str) else list(sectors)
+    if world.n_sectors > 1 and "goods" in world.sector_groups:
+        return ["goods"]
+    return None
+
+
+def agreement_sectors(world: World) -> list[str] | None:
+    """The sectors an analysis's agreements cover: every goods sector where the world has
+    services too (the shipped agreement effect is estimated on goods trade), else all."""
     if world.n_sectors > 1 and "goods" in world.sector_groups:
         return ["goods"]
     return None
@@ -95,12 +104,13 @@ def response_scenarios(world: World, target: str, against: str, tariff_rate: flo
                  description=f"{t} answers with {tariff_rate:.0%} on {h}."),
     ]
     if div:
-        deals = [agreement(form=[t, p], effect=effect) for p in div]
+        deals = [agreement(form=[t, p], effect=effect, sectors=agreement_sectors(world))
+                 for p in div]
         out.append(Scenario("diversify", [coerce, *deals],
                             description=f"{t} signs agreements with {', '.join(div)}"
                                         f"{_pairs_clause(world, deals)}."))
     if members:
-        deal = agreement(form=[t, *members], effect=effect)
+        deal = agreement(form=[t, *members], effect=effect, sectors=agreement_sectors(world))
         out.append(Scenario(
             "coalition",
             [coerce, deal, tariff_shock(by=[t, *members], on=h, rate=tariff_rate, sectors=secs)],

@@ -122,7 +122,7 @@ def _key(shock: Any) -> tuple:
     if isinstance(shock, Tariff):
         return ("tariff", _k(shock.by), _k(shock.on), _k(shock.sectors), shock.add)
     if isinstance(shock, Agreement):
-        return ("agreement", shock.form is not None, _k(shock.members))
+        return ("agreement", shock.form is not None, _k(shock.members), _k(shock.sectors))
     if isinstance(shock, Embargo):
         return ("embargo", _k(shock.between[0]), _k(shock.between[1]))
     if isinstance(shock, TradeCost):
@@ -152,7 +152,7 @@ def _resolve(world: World, shock: Any) -> _Resolved:
         from ..data.agreements import in_force
 
         i, j = shock._member_pairs(world, "")
-        s = _all_sectors(world)
+        s = shock._sector_index(world, shock.sectors, "")
         flat = _flat(world, s, i, j)
         if shock.form is not None:
             mask = np.tile(in_force(world)[i, j], len(s))

@@ -352,7 +352,9 @@ class Agreement(_Shock):
     in the table (made-up codes), every member pair. ``effect`` defaults to the estimated
     average effect of a regional trade agreement shipped with middlepower (see
     :mod:`middlepower.estimate.defaults`). :meth:`split` and :meth:`note` say which
-    pairs are new and which were skipped.
+    pairs are new and which were skipped. ``sectors`` limits the effect to those sectors
+    (every sector when omitted; the shipped effect is a goods estimate, so the analyses
+    pass the goods sectors on a world that has services).
     """
 
     type: Literal["agreement"] = "agreement"
@@ -360,6 +362,9 @@ class Agreement(_Shock):
     end: Countries | None = None
     effect: float | None = None
     deepen: bool | float = False
+    sectors: list[str] | None = None
+
+    _sector_list = field_validator("sectors", mode="before")(_split_sectors)
 
     @model_validator(mode="after")
     def _one(self) -> Agreement:
@@ -458,7 +463,8 @@ class Agreement(_Shock):
             beta = np.where(self._ends(world, i, j), self.beta(), 0.0)
         else:
             beta = np.full(i.shape, self.beta())
-        arrays.beta[:, i, j] += beta
+        s = self._sector_index(world, self.sectors, where)
+        arrays.beta[s[:, None], i[None, :], j[None, :]] += beta[None, :]
 
     def _ends(self, world: World, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Which pairs ``end`` removes: those in force, except, when ``end`` names an
@@ -592,7 +598,8 @@ def partial_effect(table: Any) -> PartialEffect:
 
 
 def agreement(*, form: Countries | None = None, end: Countries | None = None,
-              effect: float | None = None, deepen: bool | float = False) -> Agreement:
+              effect: float | None = None, deepen: bool | float = False,
+              sectors: str | list[str] | None = None) -> Agreement:
     """Form or end an agreement among members (a list or a group such as ``"USMCA"``).
 
     Pairs already trading under an agreement in force are skipped by ``form`` (their
@@ -607,7 +614,8 @@ def agreement(*, form: Countries | None = None, end: Countries | None = None,
     >>> note.split("; ")[0]
     'new agreement between CAN-CHN, CHN-EU27'
     """
-    return _build(Agreement, form=form, end=end, effect=effect, deepen=deepen)
+    return _build(Agreement, form=form, end=end, effect=effect, deepen=deepen,
+                  sectors=sectors)
 
 
 def embargo(a: Countries, b: Countries) -> Embargo:
