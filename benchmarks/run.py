@@ -345,6 +345,7 @@ def bench_patches(quick: bool) -> list[dict]:
     from itertools import combinations
 
     from middlepower.model import _fast
+    from middlepower.scenario.lazy import LazyScenarios
     from middlepower.scenario.patches import sparse_batch
 
     search = importlib.import_module("middlepower.coalition.search")
@@ -370,7 +371,7 @@ def bench_patches(quick: bool) -> list[dict]:
     cases = [
         ("scenarios to patches: 4,096 coalitions",
          lambda: dense([game.scenario(s) for s in sets]),
-         lambda: search._patches(game, sets, search._Coalitions(game, sets))),
+         lambda: search._patches(game, sets, LazyScenarios(sets, game.scenario))),
         ("scenarios to patches: 1,000 draws x 4 variants",
          lambda: dense(list(runs)), lambda: unc._patches(w, runs, base, betas)),
         ("scenarios to patches: 1,024 given tariff scenarios",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import middlepower as mp
@@ -55,3 +56,33 @@ def test_brief_carries_bands(world2023):
     assert (r.target_welfare_p5 <= r.target_welfare_pct + 1e-9).all()
     assert (r.target_welfare_p95 >= r.target_welfare_pct - 1e-9).all()
     assert b.to_dict()["bands"]["draws"] == 30
+
+
+def test_bands_are_pandas_grouped_quantiles_of_the_draws(world2023):
+    """The table is computed in NumPy; it must equal, to the last bit, the grouped
+    quantiles of the draws table (the definition), in the draws' order of groups."""
+    s = mp.Scenario.from_yaml(str(__import__("pathlib").Path(__file__).parents[1]
+                                  / "examples" / "us_tariffs_on_canada.yaml"))
+    qs = (0, 2.5, 50, 97.5, 100)
+    b = mp.uncertainty(world2023, s, n=37, percentiles=qs, seed=5)
+    cols = ["welfare_pct", "real_gdp_pct", "exports_pct"]
+    grouped = b.draws.groupby(["scenario", "country"], sort=False)[cols]
+    ref = pd.concat({q: grouped.quantile(q / 100) for q in qs}, axis=1)
+    ref.columns = [f"{m}_p{q:g}" for q, m in ref.columns]
+    pd.testing.assert_frame_equal(b.table, ref, check_exact=True)
+
+
+def test_quantiles_skip_missing_values_as_pandas():
+    from middlepower.uncertainty import _quantiles
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(41, 12))
+    x[rng.uniform(size=x.shape) < 0.3] = np.nan
+    x[:, 3] = np.nan          # no values: NaN
+    x[:, 4] = 1.5             # all tied
+    x[:40, 5] = np.nan        # one value
+    frame = pd.DataFrame({"g": np.tile(np.arange(12), 41), "v": x.ravel()})
+    qs = [0.0, 0.05, 0.333, 0.5, 0.95, 1.0]
+    for q, got in zip(qs, _quantiles(x, qs), strict=True):
+        want = frame.groupby("g", sort=False)["v"].quantile(q).to_numpy()
+        assert np.array_equal(got, want, equal_nan=True), q

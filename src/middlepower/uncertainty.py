@@ -190,18 +190,47 @@ def uncertainty(
     exports0 = (world.flows * foreign).sum(axis=1)
     exports1 = out["exports"]
     k = np.arange(len(runs))
+    v = len(base)
+    # object columns built as such: pandas would turn numpy strings into them one by one
+    countries = np.array(world.countries, dtype=object)
+    measures = {"welfare_pct": 100 * (welfare - 1), "real_gdp_pct": 100 * (real_gdp - 1),
+                "exports_pct": 100 * (exports1 / np.where(exports0 > 0, exports0, np.nan) - 1)}
     draws = pd.DataFrame({
-        "scenario": np.repeat([base[i % len(base)].name for i in k], world.n),
-        "country": np.tile(world.countries, len(runs)),
-        "draw": np.repeat(k // len(base), world.n),
+        "scenario": np.array(names, dtype=object)[np.repeat(k % v, world.n)],
+        "country": np.tile(countries, len(runs)),
+        "draw": np.repeat(k // v, world.n),
         # with sectors, the draw's mean elasticity over sectors
-        "theta": np.repeat(theta_draw[k // len(base)], world.n),
-        "beta": np.repeat(betas[k // len(base)], world.n),
-        "welfare_pct": 100 * (welfare.ravel() - 1),
-        "real_gdp_pct": 100 * (real_gdp.ravel() - 1),
-        "exports_pct": 100 * (exports1 / np.where(exports0 > 0, exports0, np.nan) - 1).ravel(),
+        "theta": np.repeat(theta_draw[k // v], world.n),
+        "beta": np.repeat(betas[k // v], world.n),
+        **{m: measures[m].ravel() for m in MEASURES},
     })
-    grouped = draws.groupby(["scenario", "country"], sort=False)[list(MEASURES)]
-    table = pd.concat({q: grouped.quantile(q / 100) for q in qs}, axis=1)
-    table.columns = [f"{m}_p{q:g}" for q, m in table.columns]
+    qs_once = list(dict.fromkeys(qs))
+    per_m = {m: _quantiles(measures[m].reshape(n, v * world.n), [q / 100 for q in qs_once])
+             for m in MEASURES}
+    by_q = {q: {m: per_m[m][k] for m in MEASURES} for k, q in enumerate(qs_once)}
+    index = pd.MultiIndex.from_arrays([np.repeat(np.array(names, dtype=object), world.n),
+                                       np.tile(countries, v)], names=["scenario", "country"])
+    table = pd.DataFrame({f"{m}_p{q:g}": col[m] for q, col in by_q.items() for m in MEASURES},
+                         index=index)
     return Bands(table=table, draws=draws, n=n, percentiles=qs)
+
+
+def _quantiles(x: np.ndarray, qs: list[float]) -> list[np.ndarray]:
+    """The q-quantiles of each column of ``x`` (draws, groups) over its non-NaN values, NaN
+    where there are none: linear interpolation between the order statistics, evaluated as
+    pandas' grouped quantile does (``lo + (hi - lo) * frac``), so the numbers are the same
+    to the last bit as ``DataFrame.groupby(...).quantile(q)``. One (groups,) array per q."""
+    ordered = np.sort(x.T, axis=1)                   # rows contiguous; NaN sorts last
+    count = (~np.isnan(ordered)).sum(axis=1)
+    rows = np.arange(len(ordered))
+    last = x.shape[0] - 1
+    out = []
+    for q in qs:
+        at = np.maximum(q * (count - 1).astype(np.float64), 0.0)
+        pos = at.astype(np.int64)                    # truncation, as pandas' cast
+        frac = at % 1
+        lo = ordered[rows, pos]
+        hi = ordered[rows, np.minimum(pos + 1, last)]
+        val = np.where(frac == 0.0, lo, lo + (hi - lo) * frac)
+        out.append(np.where(count > 0, val, np.nan))
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import middlepower as mp
@@ -103,3 +104,44 @@ def test_a_group_of_separate_economies_is_one_player():
     sh = mp.coalition.shapley(world, "CAN", "USA", ["EU27", "JPN"])
     assert list(sh.index) == ["CAN", "EU27", "JPN"]
     assert sh.share_pct.sum() == pytest.approx(100.0)
+
+
+def _row_by_row(game: coalition.CoalitionGame, partners: frozenset) -> dict:
+    """One row of the search table from the game's own per-set accessors (the definition
+    that search's stacked computation must reproduce)."""
+    t, h = game.target, game.against
+    s = partners | {t}
+    gain = {t: game.pct(s, t) - game.pct(frozenset(), t)}
+    for m in partners:
+        gain[m] = game.pct(s, m) - game.pct(s - {m}, m)
+    worst = min(gain, key=gain.get)
+    value = game.gain(s)
+    return {"coalition": "+".join(sorted(partners)) or f"({t} alone)",
+            "partners": tuple(sorted(partners)), "size": len(partners),
+            "target_welfare_pct": game.pct(s, t), "target_gain_pp": gain[t],
+            "against_welfare_pct": game.pct(s, h), "coalition_gain": value,
+            "coalition_gain_pct": 100 * value / game.spend(s),
+            "all_gain": bool(min(gain.values()) > 0), "min_member_gain_pp": gain[worst],
+            "worst_member": worst}
+
+
+@pytest.mark.parametrize("kw", [{}, {"method": "beam", "beam_width": 2, "max_size": 3},
+                                {"instrument": "free_trade", "max_size": 2}])
+def test_search_table_equals_the_row_by_row_definition(world2023, monkeypatch, kw):
+    import importlib
+
+    search_mod = importlib.import_module("middlepower.coalition.search")
+    seen = []
+    stacked = search_mod._table
+
+    def both(game, partner_sets):
+        table = stacked(game, partner_sets)
+        game._gains.clear()
+        ref = pd.DataFrame([_row_by_row(game, p) for p in partner_sets])
+        seen.append(len(ref))
+        pd.testing.assert_frame_equal(table, ref, check_exact=True)
+        return table
+
+    monkeypatch.setattr(search_mod, "_table", both)
+    coalition.search(world2023, "CAN", "USA", ["EU27", "GBR", "JPN", "MEX", "KOR"], **kw)
+    assert seen and seen[0] > 5

@@ -13,6 +13,7 @@ import importlib
 import logging
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -253,3 +254,22 @@ def test_kernel_failure_falls_back_to_numpy(world2023, plain, monkeypatch, caplo
     ref = plain(mp.solve_many, world2023, scen)
     for f, r in zip(got, ref, strict=True):
         assert np.abs(f.welfare_hat - r.welfare_hat).max() < 1e-10
+
+
+def test_kernel_threads_give_the_one_thread_results(world2023, monkeypatch):
+    """A batch split over threads (chunks of the kernel, each with its own work arrays)
+    returns exactly what one call over the whole batch does."""
+    scen = _scenarios(world2023) * 4
+    fb, p, spec = _patches_and_spec(world2023, scen)
+    kernel = fast_mod._load_kernel()
+    assert kernel is not None
+    monkeypatch.setattr(fast_mod, "_THREADS_FROM", 10**9)
+    one = fast_mod._iterate_compiled(kernel, fb, p, spec, 5)
+    monkeypatch.setattr(fast_mod, "_THREADS_FROM", 2)
+    monkeypatch.setattr(fast_mod, "_THREAD_CHUNK_MIN", 3)
+    with ThreadPoolExecutor(3) as pool:
+        monkeypatch.setattr(fast_mod, "_pools", [pool, __import__("os").getpid(), 3])
+        many = fast_mod._iterate_compiled(kernel, fb, p, spec, 5)
+    for a, b in zip(one, many, strict=True):
+        assert np.array_equal(a, b)
+    assert len(scen) > 3 * 3

@@ -247,29 +247,90 @@ def _check_candidates(game: CoalitionGame, candidates: Sequence[str]) -> list[st
     return out
 
 
-def _row(game: CoalitionGame, partners: frozenset) -> dict[str, Any]:
+def _table(game: CoalitionGame, partner_sets: list[frozenset]) -> pd.DataFrame:
+    """One row per partner set (every set and its outside options solved), unsorted.
+
+    Each member's gain is its welfare in the coalition against the coalition without it
+    (the target's: against giving in); the worst member is the first smallest gain, the
+    target first, then the partners in the set's own order. Computed at once over the
+    stacked (sets, N) welfare of the game, adding the same numbers in the same order as
+    :meth:`CoalitionGame.pct`, :meth:`CoalitionGame.gain` and :meth:`CoalitionGame.spend`
+    do one set at a time, so the table is the same to the last bit.
+    """
     t, h = game.target, game.against
-    s = partners | {t}
-    give_in = frozenset()
-    member_gain = {t: game.pct(s, t) - game.pct(give_in, t)}
-    for m in partners:
-        member_gain[m] = game.pct(s, m) - game.pct(s - {m}, m)
-    worst = min(member_gain, key=member_gain.get)
-    members_spend = game.spend(s)
-    value = game.gain(s)
-    return {
-        "coalition": "+".join(sorted(partners)) or f"({t} alone)",
-        "partners": tuple(sorted(partners)),
-        "size": len(partners),
-        "target_welfare_pct": game.pct(s, t),
-        "target_gain_pp": member_gain[t],
-        "against_welfare_pct": game.pct(s, h),
+    keys = list(game.welfare_pct)
+    level = np.array([game.welfare_level[k] for k in keys])          # (K, N)
+    pct_all = np.array([game.welfare_pct[k] for k in keys])
+    names = sorted(set().union(*keys, *partner_sets) | {t})
+    col = {p: c for c, p in enumerate(names)}
+    pct = np.empty((len(keys), len(names)))                            # (K, players)
+    for p, c in col.items():
+        idx = game._indices([p])
+        pct[:, c] = pct_all[:, idx[0]] if len(idx) == 1 else \
+            100 * level[:, idx].sum(axis=1) / game._spend[idx].sum()
+    # a set as a bit mask over names, so that "the set without m" is one xor
+    bit = np.array([1 << c for c in range(len(names))],
+                   dtype=np.int64 if len(names) < 63 else object)
+    key_masks = _masks([[col[p] for p in k] for k in keys], bit)
+    order = np.argsort(key_masks, kind="stable")
+    sorted_masks = key_masks[order]
+
+    def rows_of(m: np.ndarray) -> np.ndarray:
+        return order[np.searchsorted(sorted_masks, m)]
+
+    r = len(partner_sets)
+    lens = np.array([len(p) for p in partner_sets], dtype=np.intp)
+    width = int(lens.max(initial=0))
+    used = np.arange(width)[None, :] < lens[:, None]                     # (r, width)
+    part = np.zeros((r, width), dtype=np.intp)
+    part[used] = [col[m] for p in partner_sets for m in p]   # each set in its own order
+    part_bits = np.where(used, bit[part], 0)
+    mask_s = _masks([[col[m] for m in p] for p in partner_sets], bit) | bit[col[t]]
+    row_s = rows_of(mask_s)
+    row_0 = int(rows_of(np.zeros(1, dtype=bit.dtype))[0])
+    row_out = rows_of(mask_s[:, None] ^ part_bits)
+    ct = col[t]
+    target_pct = pct[row_s, ct]
+    gains = np.full((r, width + 1), np.inf)
+    gains[:, 0] = target_pct - pct[row_0, ct]
+    gains[:, 1:][used] = (pct[row_s[:, None], part] - pct[row_out, part])[used]
+    worst = np.argmin(gains, axis=1)
+    value, spend = np.empty(r), np.empty(r)
+    sets = [p | {t} for p in partner_sets]       # built as CoalitionGame.gain's callers do
+    own = {p: game._indices([p]) for p in names}
+    member_idx = [[i for p in s for i in own[p]] for s in sets]
+    for n_idx in {len(ix) for ix in member_idx}:
+        ks = np.array([k for k, ix in enumerate(member_idx) if len(ix) == n_idx])
+        idx = np.array([member_idx[k] for k in ks], dtype=np.intp)       # (rows, n_idx)
+        value[ks] = (level[row_s[ks, None], idx] - level[row_0, idx]).sum(axis=1)
+        spend[ks] = game._spend[idx].sum(axis=1)
+    for k, s in enumerate(sets):
+        if s in game._gains:
+            value[k] = game._gains[s]
+    ordered = [sorted(p) for p in partner_sets]
+    return pd.DataFrame({
+        "coalition": ["+".join(p) or f"({t} alone)" for p in ordered],
+        "partners": [tuple(p) for p in ordered],
+        "size": np.array([len(p) for p in ordered], dtype=np.int64),
+        "target_welfare_pct": target_pct,
+        "target_gain_pp": gains[:, 0],
+        "against_welfare_pct": pct_all[row_s, game._idx[h]],
         "coalition_gain": value,
-        "coalition_gain_pct": 100 * value / members_spend,
-        "all_gain": bool(min(member_gain.values()) > 0),
-        "min_member_gain_pp": member_gain[worst],
-        "worst_member": worst,
-    }
+        "coalition_gain_pct": 100 * value / spend,
+        "all_gain": gains.min(axis=1) > 0,
+        "min_member_gain_pp": gains[np.arange(r), worst],
+        "worst_member": [t if q == 0 else names[c] for q, c in
+                         zip(worst.tolist(), part[np.arange(r), np.maximum(worst - 1, 0)]
+                             .tolist(), strict=True)],
+    })
+
+
+def _masks(members: list[list[int]], bit: np.ndarray) -> np.ndarray:
+    """Each list of columns as the sum of their bits (the columns of one list differ)."""
+    rows = np.repeat(np.arange(len(members)), [len(m) for m in members])
+    out = np.zeros(len(members), dtype=bit.dtype)
+    np.add.at(out, rows, bit[np.array([c for m in members for c in m], dtype=np.intp)])
+    return out
 
 
 def search(
@@ -348,10 +409,10 @@ def search(
                              objective)
     else:
         raise ParameterError(f"method={method!r}: expecting 'auto', 'exhaustive' or 'beam'.")
-    # every member's outside option: the coalition without it
-    game.solve([(p - {m}) | {game.target} for p in partner_sets for m in p])
-    rows = [_row(game, p) for p in partner_sets]
-    table = pd.DataFrame(rows)
+    if method == "beam":   # every member's outside option: the coalition without it
+        game.solve([(p - {m}) | {game.target} for p in partner_sets for m in p])
+    # (an exhaustive search has solved them all: every subset of a set is a set)
+    table = _table(game, partner_sets)
     key = "target_welfare_pct" if objective == "target" else "coalition_gain"
     table = table.sort_values(key, ascending=False, ignore_index=True)
     if require_all_gain:
