@@ -27,6 +27,7 @@ import pandas as pd
 from ..data.groups import groups
 from ..data.world import World
 from ..errors import ParameterError
+from ..report.text import possessive
 from ..scenario import Scenario, tariff
 from .tracker import ALL, EVENTS, _parse, _table, change_dates, provenance, step_of
 
@@ -250,10 +251,6 @@ def _the(name: str) -> str:
     return f"the {name}" if plural and not name.startswith("the ") else name
 
 
-def _possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
 def headline(data: str | World = "world2023", country: str = "CAN",
              as_of: Any = "2026-01-20", *, theta: float | None = None,
              deficits: Literal["additive", "ratio"] = "additive",
@@ -292,4 +289,4 @@ def headline(data: str | World = "world2023", country: str = "CAN",
 def _effect(name: str, pct: float) -> str:
     if pct < 0:
         return f"costs {name} {-pct:.2f}% of real income"
-    return f"raises {_possessive(name)} real income by {pct:.2f}%"
+    return f"raises {possessive(name)} real income by {pct:.2f}%"

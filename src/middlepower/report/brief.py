@@ -29,7 +29,7 @@ from ..coercion.responses import (
 from ..data.world import World
 from ..model.result import Results
 from .outliers import flag
-from .text import GLOSSARY, caveats, method_summary, money
+from .text import GLOSSARY, caveats, method_summary, money, possessive
 
 __all__ = ["Brief", "brief"]
 
@@ -153,10 +153,6 @@ class Brief:
         return text
 
 
-def _poss(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
 def _verb(change_pct: float) -> str:
     return "loses" if change_pct < 0 else "gains"
 
@@ -218,7 +214,7 @@ def _headline(t_name: str, h_name: str, table: pd.DataFrame, tariff: float,
     if "coalition" in table.index:
         c = table.loc["coalition"]
         if c.target_welfare_pct > give.target_welfare_pct:
-            notes.append(f"The coalition cuts {_poss(t_name)} loss from "
+            notes.append(f"The coalition cuts {possessive(t_name)} loss from "
                          f"{g_loss:.2f}% to {-c.target_welfare_pct:.2f}%, and "
                          f"{h_name} {_verb(c.against_welfare_pct)} "
                          f"{abs(c.against_welfare_pct):.2f}%.")
@@ -363,7 +359,7 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
     notes.extend(_agreement_notes(names[t], pairs))
     best = _no_worse_than_response(best, table, world, t, coalition)
     notes.append(_leverage_note(lev, tariff, names[t], names[h]))
-    notes.append(f"{_poss(names[t])} best retaliatory rate is {br['rate']:.1%} "
+    notes.append(f"{possessive(names[t])} best retaliatory rate is {br['rate']:.1%} "
                  f"({br['target_welfare_pct']:+.2f}% real income, vs "
                  f"{table.loc['retaliate', 'target_welfare_pct']:+.2f}% at {tariff:.0%}).")
     if len(best):

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .text import human_pct, money
+from .text import human_pct, money, possessive
 
 if TYPE_CHECKING:
     import altair as alt
@@ -278,10 +278,6 @@ def _some(items: Sequence[str], sep: str = ", ", most: int = 20) -> str:
     return sep.join(items[:most]) + more
 
 
-def _possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
 def _game_section(b: Brief, t_name: str, h_name: str) -> str:
     """The tariff game: the say-no table, its answer, and the best-response curves."""
     if b.say_no is None:
@@ -289,16 +285,16 @@ def _game_section(b: Brief, t_name: str, h_name: str) -> str:
     tab = b.say_no.table
     rows = [[str(name), r.hegemon_tariff, r.target_tariff, r.target_welfare_pct,
              r.hegemon_welfare_pct] for name, r in tab.iterrows()]
-    table = _table(rows, ["Situation", f"{_possessive(h_name)} tariff on {t_name}",
-                          f"{_possessive(t_name)} tariff on {h_name}", f"{t_name}: real income",
+    table = _table(rows, ["Situation", f"{possessive(h_name)} tariff on {t_name}",
+                          f"{possessive(t_name)} tariff on {h_name}", f"{t_name}: real income",
                           f"{h_name}: real income"], ["text", "rate", "rate", "pct", "pct"])
     svg = (f"<figure class='chart'>{b.curves_svg}<figcaption class='note'>Each side's best "
            "tariff against the other's; they cross at the Nash equilibrium of the bilateral "
            "war.</figcaption></figure>") if b.curves_svg else ""
     return ("<section id='game'><h2>Can " + html.escape(t_name) + " say no? The tariff "
-            "game</h2><p class='note'>" + html.escape(_possessive(h_name))
+            "game</h2><p class='note'>" + html.escape(possessive(h_name))
             + " optimal coercive tariff, "
-            + html.escape(_possessive(t_name)) + " optimal answer, and the Nash tariff war "
+            + html.escape(possessive(t_name)) + " optimal answer, and the Nash tariff war "
             "(alone, and "
             "with the coalition acting as one player), each side choosing the rate that is "
             "best for itself given the other's.</p><p><b>" + html.escape(b.say_no.sentence)
