@@ -930,7 +930,7 @@ class World:
         >>> import middlepower as mp
         >>> w = mp.World.from_matrix(["A", "B", "C"], [[8, 1, 1], [1, 8, 1], [1, 1, 8]])
         >>> w.aggregate({"BC": ["B", "C"]}, rest=None).flows.tolist()
-        [[8.0, 2.0], [2.0, 20.0]]
+        [[8.0, 2.0], [2.0, 18.0]]
         """
         groups_ = _normalise_mapping(mapping)
         assign: dict[str, str] = {}
@@ -983,8 +983,6 @@ class World:
             else:
                 names.append(country_name(r))
         meta = {**self._sector_meta(), "value_added": va, "io": io_new}
-        if self.n_sectors == 1 and not self._io.any():
-            return World(order, flows[0], tariffs[0], names=names, regions=regions, **self.meta())
         return World(order, flows, tariffs, names=names, regions=regions, **meta, **self.meta())
 
     def _raise_unknown(self, code: str, where: str) -> None:

@@ -23,6 +23,15 @@ def _pct(new: np.ndarray, old: np.ndarray) -> np.ndarray:
         return np.where(old > 0, 100.0 * (new / np.where(old > 0, old, 1.0) - 1.0), np.nan)
 
 
+def consumer_prices(alpha: np.ndarray, p_theta: np.ndarray, theta: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Sector price changes Phat^s = (Phat^s^-theta_s)^(-1/theta_s), (..., S, N), and the
+    consumer price index Phat_n = prod_s (Phat^s_n)^alpha^s_n, (..., N); ``theta`` (..., S,
+    1)."""
+    sector = p_theta ** (-1.0 / theta)
+    return sector, np.exp((alpha * np.log(sector)).sum(axis=-2))
+
+
 def _offdiag_sum(x: np.ndarray, axis: int) -> np.ndarray:
     """Sum over ``axis`` of (..., N, N) without the diagonal (exports: -1, imports: -2)."""
     return x.sum(axis=axis) - np.diagonal(x, axis1=-2, axis2=-1)
@@ -75,8 +84,7 @@ class Result:
         self.max_residual = max_residual
         self.converged = True
         th = self._theta_s[:, None]
-        self.sector_price_hat = p_theta ** (-1.0 / th)
-        self.price_index_hat = np.exp((base.alpha * np.log(self.sector_price_hat)).sum(axis=0))
+        self.sector_price_hat, self.price_index_hat = consumer_prices(base.alpha, p_theta, th)
         self.spending = absorption.sum(axis=0)
 
     @property

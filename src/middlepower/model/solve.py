@@ -19,7 +19,7 @@ from ..errors import ConvergenceError, InadmissibleEquilibriumError, ParameterEr
 from ..scenario.patches import sparse_batch
 from ..scenario.scenario import DeficitClosure, Scenario
 from ..scenario.shocks import ShockArrays
-from .result import Result, Results
+from .result import Result, Results, consumer_prices
 
 __all__ = ["Baseline", "solve", "solve_many"]
 
@@ -56,6 +56,7 @@ class Baseline:
     deficit: np.ndarray          # D_n
     income: np.ndarray           # I_n = VA_n + D_n + R_n
     has_io: bool
+    scale: np.ndarray            # E^s_j where positive, else 1: spending's unit in the state
     flows: np.ndarray            # (N, N) sums over sectors, as in the one-sector model
     tariffs: np.ndarray
     output: np.ndarray           # Y_i gross output
@@ -68,7 +69,9 @@ class Baseline:
                    world.sector_shares(), world.sector_output(), world.sector_expenditure(),
                    world.value_added_shares, world.io_shares, world.final_shares(),
                    world.value_added(), world.deficit(), world.income(),
-                   bool(world.io_shares.any()), world.flows, world.tariffs, world.output(),
+                   bool(world.io_shares.any()),
+                   np.where(world.sector_expenditure() > 0, world.sector_expenditure(), 1.0),
+                   world.flows, world.tariffs, world.output(),
                    world.expenditure(), world.shares())
 
 
@@ -353,12 +356,18 @@ _FAST_BLOCK = 50_000
 
 def _fast_one_sector(world: World) -> bool:
     """Does the fast path serve full solves of ``world`` (one sector, no input-output)?"""
-    return _FAST and world.n_sectors == 1 and not _baseline(world).has_io
+    return _fast_base(_baseline(world))
+
+
+def _fast_base(base: Baseline) -> bool:
+    return _FAST and len(base.sectors) == 1 and not base.has_io
 
 
 def _fast_applies(base: Baseline, spec: _Spec) -> bool:
-    return (_FAST and len(base.sectors) == 1 and not base.has_io and not spec.conditional
-            and not spec.ref_price and spec.deficits != "zero")
+    """...and for these settings (the fast path has the world and country numeraires and
+    the additive and ratio closures)."""
+    return (_fast_base(base) and not spec.conditional and not spec.ref_price
+            and spec.deficits != "zero")
 
 
 def _solutions(world: World, base: Baseline, items: Sequence[Scenario], spec: _Spec,
@@ -455,7 +464,7 @@ def _summaries(world: World, items: Sequence[Scenario], theta: Any = None,
     for start, sol in _solutions(world, base, items, spec, None, progress,
                                  patches if _fast_applies(base, spec) else None):
         rows = slice(start, start + len(sol.w))
-        price = np.exp((base.alpha * np.log(sol.p_theta ** (-1.0 / th_s[rows]))).sum(axis=1))
+        _, price = consumer_prices(base.alpha, sol.p_theta, th_s[rows])
         got = {"w_hat": sol.w, "price_index_hat": price,
                "welfare_hat": sol.income / base.income / price}
         if "exports" in keys:
@@ -564,14 +573,6 @@ class _State:
         return _State(z[:, :n], z[:, n:n + k].reshape(self.p.shape),
                       z[:, n + k:].reshape(self.e.shape))
 
-    def where(self, keep: np.ndarray, other: _State) -> _State:
-        """Rows of self where ``keep`` (b,), else rows of ``other``."""
-        k2, k3 = keep[:, None], keep[:, None, None]
-        if self.p is None:
-            return _State(np.where(k2, self.x, other.x))
-        return _State(np.where(k2, self.x, other.x), np.where(k3, self.p, other.p),
-                      np.where(k3, self.e, other.e))
-
     def take(self, rows: np.ndarray) -> _State:
         if self.p is None:
             return _State(self.x[rows])
@@ -634,7 +635,7 @@ def _evaluate(st: _State, c: _Coefficients, base: Baseline, spec: _Spec) -> _Eva
             income = (w * base.value_added + d_new) / (1.0 - (base.alpha * rho).sum(axis=1))
             absorption = base.alpha * income[:, None, :]
         else:
-            absorption = st.e * _scale(base)
+            absorption = st.e * base.scale
             income = w * base.value_added + d_new + (rho * absorption).sum(axis=1)
     sales = c_theta * _by_exporter(c.a_sale, absorption / p_theta)
     if spec.conditional:
@@ -646,13 +647,8 @@ def _evaluate(st: _State, c: _Coefficients, base: Baseline, spec: _Spec) -> _Eva
         with np.errstate(divide="ignore", invalid="ignore"):
             out.p_next = np.log(p_theta) / -th
         x_next = np.einsum("usn,bun->bsn", base.io, sales) + base.alpha * income[:, None, :]
-        out.e_next = x_next / _scale(base)
+        out.e_next = x_next / base.scale
     return out
-
-
-def _scale(base: Baseline) -> np.ndarray:
-    """Sector absorption used to express spending relative to the baseline (1 where 0)."""
-    return np.where(base.absorption > 0, base.absorption, 1.0)
 
 
 def _step(ev: _Eval, c: _Coefficients, base: Baseline, spec: _Spec) -> np.ndarray:
@@ -739,7 +735,7 @@ def _solve_hat(c: _Coefficients, base: Baseline, spec: _Spec, memory: int = 5
     if base.has_io:
         memory = max(memory, 8)
         st = _State(np.zeros((b, n)), np.zeros((b, S, n)),
-                    np.where(base.absorption > 0, 1.0, 0.0) * np.ones((b, 1, 1)))
+                    np.repeat((base.absorption / base.scale)[None], b, axis=0))
     else:
         st = _State(np.zeros((b, n)))
     st = _normalise(st, c, base, spec)
