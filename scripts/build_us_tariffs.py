@@ -41,13 +41,13 @@ import argparse
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from middlepower._atomic import atomic_write
 from middlepower.data.groups import groups
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -243,32 +243,22 @@ def _commit(source: Path) -> str:
     raise BuildError(f"no commit found in {readme}; give it with --commit SHA.")
 
 
-def _atomic(path: Path, write: Any) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; shipped files are read by everyone
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _atomic(path: Path, content: str | bytes) -> None:
+    atomic_write(path, content)
+    os.chmod(path, 0o644)  # shipped files are read by everyone, whatever the umask
 
 
 def write(out: Path, built: dict[str, Any], licence: str) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for key in ("steps", "partners", "hs2"):
         df = built[key]
-        _atomic(out / f"us_tariffs_{key}.parquet", lambda p, df=df: df.to_parquet(p,
-                                                                                index=False))
-    text = json.dumps(built["provenance"], indent=2) + "\n"
+        _atomic(out / f"us_tariffs_{key}.parquet", df.to_parquet(None, index=False))
     _atomic(out / "us_tariffs.provenance.json",
-            lambda p: Path(p).write_text(text, encoding="utf-8"))
+            json.dumps(built["provenance"], indent=2) + "\n")
     notice = (f"The tables us_tariffs_*.parquet are derived from {REPO}\n"
               f"(commit {built['provenance']['commit']}), distributed under this licence:\n\n"
               + licence)
-    _atomic(out / "us_tariffs.LICENSE.txt", lambda p: Path(p).write_text(notice,
-                                                                          encoding="utf-8"))
+    _atomic(out / "us_tariffs.LICENSE.txt", notice)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from middlepower._atomic import atomic_write
 from middlepower.data.readers import _fit_inputs_to_absorption
 
 #: File code -> (WIOD 2016 release code, name). Found from sizes and country profiles (the
@@ -352,15 +352,12 @@ def _write(out: Path, name: str, long: pd.DataFrame, sectors: pd.DataFrame, meta
     out.mkdir(parents=True, exist_ok=True)
     for suffix, frame in (("", long), ("-sectors", sectors)):
         _atomic_parquet(frame, out / f"{name}{suffix}.parquet")
-    tmp = out / f".{name}.json.tmp"
-    tmp.write_text(json.dumps(meta, indent=1), encoding="utf-8")
-    os.replace(tmp, out / f"{name}.json")
+    atomic_write(out / f"{name}.json", json.dumps(meta, indent=1))
 
 
 def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_parquet(tmp, index=False, compression="zstd", compression_level=19)
-    os.replace(tmp, path)
+    atomic_write(path, frame.to_parquet(None, index=False, compression="zstd",
+                                        compression_level=19))
 
 
 if __name__ == "__main__":

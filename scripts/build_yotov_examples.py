@@ -17,12 +17,11 @@ Writes, from ``yotov2016/`` (CC BY 4.0, Yotov, Piermartini, Monteiro & Larch 201
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from middlepower._atomic import atomic_write
 from middlepower.data import read_yotov
 
 NOTE = ("# Yotov, Piermartini, Monteiro & Larch (2016), An Advanced Guide to Trade Policy "
@@ -30,16 +29,8 @@ NOTE = ("# Yotov, Piermartini, Monteiro & Larch (2016), An Advanced Guide to Tra
 
 
 def _write_csv(frame: pd.DataFrame, path: Path, note: str) -> None:
-    """Atomically: a temporary file in the same folder, then a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(note)
-            frame.to_csv(fh, index=False, float_format="%.10g")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """The note, then the table; atomically (a failed write leaves the old file)."""
+    atomic_write(path, note + frame.to_csv(index=False, float_format="%.10g"))
 
 
 def build_nafta(xls: Path, out: Path) -> None:

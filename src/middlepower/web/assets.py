@@ -10,11 +10,12 @@
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+
+from .._atomic import atomic_write
 
 __all__ = ["static_dir", "topojson", "vega_bundle"]
 
@@ -63,9 +64,6 @@ def _write_quietly(path: Path, data: bytes) -> None:
     """Write atomically; a read-only home only costs the next start a few seconds."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".vega-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError:
+        atomic_write(path, data)
+    except OSError:  # OutputError included
         pass
