@@ -59,10 +59,9 @@ def tariff_sectors(world: World, sectors: str | Sequence[str] | None) -> list[st
 
 def agreement_sectors(world: World) -> list[str] | None:
     """The sectors an analysis's agreements cover: every goods sector where the world has
-    services too (the shipped agreement effect is estimated on goods trade), else all."""
-    if world.n_sectors > 1 and "goods" in world.sector_groups:
-        return ["goods"]
-    return None
+    services too (the shipped agreement effect is estimated on goods trade), else all:
+    the sectors an analysis taxes by default."""
+    return tariff_sectors(world, None)
 
 
 def _present(world: World, codes: Sequence[str], exclude: set[str]) -> list[str]:

@@ -595,10 +595,8 @@ class World:
         return (_rebuild, (self._countries, self._flows, self._tariffs, self._init_kw()))
 
     def _init_kw(self) -> dict[str, Any]:
-        return {"sectors": self._sectors, "value_added": self._va, "io": self._io,
-                "theta": self._theta, "sector_names": self._sector_names,
-                "sector_groups": self._sector_groups, "names": self._names,
-                "regions": self._regions, **self.meta()}
+        return {**self._sector_meta(), "names": self._names, "regions": self._regions,
+                **self.meta()}
 
     # ----------------------------------------------------------------- lookups
     def index(self, code: str) -> int:
