@@ -854,15 +854,13 @@ def timeline(
 ) -> None:
     """The US tariffs in force at every change date since 2025, and what each cost."""
     from .policy import timeline as run_timeline
-    from .policy import timeline_html
+    from .policy import timeline_html, timeline_wide
 
     _outputs([(csv_out, "--csv"), (html_out, "--html")], [data])
     codes = [c.strip() for c in countries.split(",") if c.strip()] if countries else None
     with _progress_note("solving every change date..."):
         table = run_timeline(_load(data), codes, theta=theta, deficits=deficits)
-    wide = table.pivot(index="date", columns="country", values="welfare_pct")
-    wide = wide[list(dict.fromkeys(table.country))]
-    events = table.drop_duplicates("date").set_index("date")["event"]
+    wide, events = timeline_wide(table)
     out = Table(title="US tariffs in force: welfare change relative to 2024 tariffs, %")
     out.add_column("date")
     out.add_column("step")

@@ -11,7 +11,7 @@ derived by ``scripts/build_us_tariffs.py``; see ``docs/policy.md``.
 
 from .inforce import baseline, cost, headline, in_force, partner_rates, pre2025
 from .sectors import sector_rates
-from .timeline import timeline, timeline_chart, timeline_html
+from .timeline import timeline, timeline_chart, timeline_html, timeline_wide
 from .tracker import EVENTS, change_dates, coverage, provenance, step_of, us_tariffs
 
 __all__ = [
@@ -30,5 +30,6 @@ __all__ = [
     "timeline",
     "timeline_chart",
     "timeline_html",
+    "timeline_wide",
     "us_tariffs",
 ]

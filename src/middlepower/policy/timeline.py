@@ -23,7 +23,7 @@ from .tracker import EVENTS, change_dates, provenance, step_of
 if TYPE_CHECKING:
     import altair as alt
 
-__all__ = ["MAIN_STEPS", "timeline", "timeline_chart", "timeline_html"]
+__all__ = ["MAIN_STEPS", "timeline", "timeline_chart", "timeline_html", "timeline_wide"]
 
 DEFAULT_COUNTRIES = ("CAN", "MEX", "CHN", "EU27", "USA")
 
@@ -140,15 +140,22 @@ def timeline_chart(table: pd.DataFrame) -> alt.VConcatChart:
                        alt.layer(*layers_r).properties(width=850, height=220))
 
 
+def timeline_wide(table: pd.DataFrame, values: str = "welfare_pct"
+                  ) -> tuple[pd.DataFrame, pd.Series]:
+    """A :func:`timeline` table as date x country (countries in the table's order) of
+    ``values``, and each date's event."""
+    wide = table.pivot(index="date", columns="country", values=values)
+    events = table.drop_duplicates("date").set_index("date")["event"]
+    return wide[list(dict.fromkeys(table.country))], events
+
+
 def timeline_html(table: pd.DataFrame, path: str | Path | None = None,
                   title: str = "US tariffs in force since 2025: what they cost") -> str:
     """A self-contained HTML page: the step chart and the table; written atomically to
     ``path`` when given. Returns the HTML."""
     chart = timeline_chart(table).configure_view(stroke=None)
-    wide = table.pivot(index="date", columns="country", values="welfare_pct")
-    wide = wide[list(dict.fromkeys(table.country))]
-    rates = table.pivot(index="date", columns="country", values="us_tariff")
-    events = table.drop_duplicates("date").set_index("date")["event"]
+    wide, events = timeline_wide(table)
+    rates, _ = timeline_wide(table, "us_tariff")
     head = "".join(f"<th>{html.escape(c)} welfare %</th>" for c in wide.columns) + "".join(
         f"<th>US tariff on {html.escape(c)} %</th>" for c in wide.columns)
     body_rows = []
