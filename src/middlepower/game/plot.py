@@ -31,7 +31,9 @@ def curves_svg(curves: pd.DataFrame, nash_rates: tuple[float, float] | None = No
     def py(y: float) -> float:
         return _H - _M - y / top * (_H - 2 * _M)
 
+    # viewBox: the drawing scales down to a narrow screen instead of overflowing it
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_W}" height="{_H}" '
+             f'viewBox="0 0 {_W} {_H}" style="max-width:100%;height:auto" '
              'font-family="sans-serif" font-size="12">',
              f'<rect width="{_W}" height="{_H}" fill="white"/>',
              f'<line x1="{_M}" y1="{_H - _M}" x2="{_W - _M}" y2="{_H - _M}" stroke="black"/>',

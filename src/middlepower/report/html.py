@@ -61,7 +61,7 @@ th{background:#fafafa} th:first-child,td:first-child{text-align:left}
 td.neg{color:#b91c1c} td.pos{color:#15803d} td.amt{color:#555}
 .meta,.note{color:#555;font-size:.9rem}
 .flag{color:#9a3412;font-weight:600}
-.chart{width:100%;min-height:120px}
+.chart{width:100%;min-height:120px} figure.chart{margin:0}
 .controls{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap;margin:.3rem 0}
 select{font-size:1rem;padding:.25rem .4rem}
 dl dt{font-weight:600;margin-top:.5rem} dl dd{margin-left:1rem}
