@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import numpy as np
 import typer
 from rich.console import Console
@@ -98,7 +97,7 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
         _state["pending"] = []
         try:
             return fn(*args, **kwargs)
-        except (typer.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+        except (typer.Exit, typer.Abort):  # the framework's own exits: let typer handle them
             raise
         except errors.ConvergenceError as exc:  # also InadmissibleEquilibriumError
             _fail(exc, 1)
