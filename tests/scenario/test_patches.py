@@ -243,3 +243,33 @@ def test_uncertainty_patches_equal_the_runs(world2023: mp.World) -> None:
     assert runs[-1].name == "b" and runs[3].shocks[1].effect == betas[1]
     _same_patches(unc._patches(world2023, runs, base, betas),
                   sparse_batch(world2023, list(runs)))
+
+
+@pytest.mark.parametrize("sectors", [1, 3])
+def test_many_one_shock_scenarios_equal_dense_arrays(sectors: int) -> None:
+    """A batch of one-shock scenarios (each its own family: the analyses' and benchmarks'
+    bilateral tariff wars) goes through the all-at-once path and stays exact, rate 0 and
+    rates equal to the baseline included."""
+    world = _world(sectors, seed=5)
+    rng = np.random.default_rng(11)
+    scenarios = []
+    for m in range(200):
+        by, on = _two_sides(rng)
+        kind = m % 3
+        if kind == 0:
+            rate = float(rng.choice([0.0, 0.2, world.sector_tariffs[0, 0, 1]]))
+            shock = mp.tariff(by=by, on=on, rate=rate, sectors=_sectors(rng, world))
+        elif kind == 1:
+            shock = mp.trade_cost(by, on, float(rng.uniform(-0.3, 0.5)),
+                                  sectors=_sectors(rng, world))
+        else:
+            shock = mp.tariff(by=by, on=on, rate=float(rng.uniform(0, 0.3)), add=True)
+        scenarios.append(mp.Scenario(f"s{m}", [shock]))
+    batch = sparse_batch(world, scenarios)
+    assert np.all(np.diff(batch.row) >= 0)
+    for k, s in enumerate(scenarios):
+        mine = batch.scenario(k)
+        got = (mine.sector, mine.exporter, mine.importer, mine.tariffs, mine.beta,
+               mine.log_dhat)
+        for x, y in zip(got, _dense_changes(world, s), strict=True):
+            assert _equal(x, y), s.shocks

@@ -40,18 +40,22 @@ def all_subsets(players: Sequence[str]) -> list[frozenset]:
 
 
 def shapley_exact(players: Sequence[str], value: Value) -> pd.Series:
-    """Exact Shapley values from a value for every subset (2^n of them)."""
+    """Exact Shapley values from a value for every subset (2^n of them).
+
+    Each v(S) is read once; subset S is the bit mask m with bit b set for ``players[b]``
+    in S, so that S + {i} is m | 2^i and the sum over S not holding i is one gather.
+    """
     n = len(players)
-    weight = [factorial(k) * factorial(n - k - 1) / factorial(n) for k in range(n)]
+    masks = np.arange(1 << n)
+    v = np.array([_v(value, frozenset(p for b, p in enumerate(players) if m >> b & 1))
+                  for m in masks.tolist()])
+    size = np.bitwise_count(masks)
+    weight = np.array([factorial(k) * factorial(n - k - 1) / factorial(n)
+                       for k in range(n)] + [0.0])
     phi = {}
-    for i in players:
-        others = [p for p in players if p != i]
-        total = 0.0
-        for k in range(n):
-            for s in combinations(others, k):
-                fs = frozenset(s)
-                total += weight[k] * (_v(value, fs | {i}) - _v(value, fs))
-        phi[i] = total
+    for b, i in enumerate(players):
+        without = masks[(masks >> b & 1) == 0]
+        phi[i] = float((weight[size[without]] * (v[without | 1 << b] - v[without])).sum())
     return pd.Series(phi, name="shapley")
 
 

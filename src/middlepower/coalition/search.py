@@ -91,6 +91,7 @@ class CoalitionGame:
         # a player is an economy, or a group (e.g. "EU27" in a world of EU members) whose
         # members act as one: they join and leave together
         self._members: dict[str, list[str]] = {self.target: [self.target]}
+        self._own: dict[str, list[int]] = {}
         self._spend = self.world.income()
 
     def scenario(self, players: frozenset) -> Scenario:
@@ -120,16 +121,24 @@ class CoalitionGame:
             welfare = [r.welfare_hat for r in run_many(
                 self.world, [self.scenario(s) for s in todo], executor=self.executor,
                 progress=self.progress, theta=self.theta, deficits=self.deficits)]
-        for s, wh in zip(todo, welfare, strict=True):
-            self.welfare_pct[s] = 100 * (wh - 1)
-            self.welfare_level[s] = self._spend * (wh - 1)
+        welfare = np.asarray(welfare)                        # (sets, N)
+        pct, level = 100 * (welfare - 1), self._spend * (welfare - 1)
+        for s, p, lv in zip(todo, pct, level, strict=True):
+            self.welfare_pct[s] = p
+            self.welfare_level[s] = lv
 
     def members(self, player: str) -> list[str]:
         """Economies a player stands for (itself, or a group's members)."""
         return self._members.get(player, [player])
 
     def _indices(self, players: Iterable[str]) -> list[int]:
-        return [self._idx[m] for p in players for m in self.members(p)]
+        own = self._own
+        return [k for p in players for k in (own.get(p) or self._own_of(p))]
+
+    def _own_of(self, player: str) -> list[int]:
+        """The player's economies' indices (cached: Shapley values ask 2^n times)."""
+        self._own[player] = [self._idx[m] for m in self.members(player)]
+        return self._own[player]
 
     def spend(self, players: Iterable[str]) -> float:
         """Baseline income of the players' economies."""
@@ -179,12 +188,13 @@ def _patches(game: CoalitionGame, sets: list[frozenset], scenarios: LazyScenario
         return None
     idx = game._idx
     h, t = idx[game.against], idx[game.target]
-    members: list[list[int]] = []
-    for s in sets:
-        codes = {m for p in s for m in game.members(p)}
-        if not codes <= idx.keys() or game.against in codes:
+    own: dict[str, list[int]] = {}
+    for p in set().union(*sets):
+        codes = game.members(p)
+        if not set(codes) <= idx.keys() or game.against in codes:
             return None               # the scenarios raise their own errors
-        members.append([idx[c] for c in codes])
+        own[p] = [idx[c] for c in codes]
+    members = [list({i for p in s for i in own[p]}) for s in sets]
     ref = [max(range(len(sets)), key=lambda k: len(members[k])),
            min(range(len(sets)), key=lambda k: len(members[k]))]
     largest = scenarios[ref[0]].shocks
@@ -239,6 +249,7 @@ def _check_candidates(game: CoalitionGame, candidates: Sequence[str]) -> list[st
         if label in out:
             continue
         game._members[label] = codes
+        game._own.pop(label, None)
         taken.update(codes)
         out.append(label)
     if not out:

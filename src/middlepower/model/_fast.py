@@ -311,8 +311,9 @@ def _blas_one_thread(size: int) -> contextlib.AbstractContextManager:
 
 
 def solve_patches(fb: Base1, p: Patches, spec: _Spec, memory: int = 5
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Iterate to the fixed point; returns log w (b, N), iterations, residual, diverged."""
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, _AtSolution | None]:
+    """Iterate to the fixed point; returns log w (b, N), iterations, residual, diverged,
+    and (compiled kernel only) the equations' values there, for :func:`evaluate`."""
     small = p.b <= _KERNEL_MAX_B or fb.n <= _KERNEL_MAX_N
     if _KERNEL and small and (_kernel_mod or _numpy_seconds[0] >= _KERNEL_AFTER):
         kernel = _load_kernel()
@@ -323,7 +324,7 @@ def solve_patches(fb: Base1, p: Patches, spec: _Spec, memory: int = 5
                                                             over="ignore"):
         out = _iterate(fb, p, spec, memory)
     _numpy_seconds[0] += time.perf_counter() - t0
-    return out
+    return (*out, None)
 
 
 def _load_kernel() -> Any:
@@ -351,8 +352,17 @@ def _load_kernel() -> Any:
     return _kernel
 
 
+@dataclass
+class _AtSolution:
+    """What the kernel's last sweep computed at each row's solution, each (b, N)."""
+
+    p: np.ndarray          # Phat^-theta
+    income: np.ndarray     # I'
+    sales: np.ndarray      # Y'_i, pre-tariff
+
+
 def _iterate_compiled(kernel: Any, fb: Base1, p: Patches, spec: _Spec, memory: int
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, _AtSolution]:
     """:func:`_iterate` in the compiled loop: the same iteration, scenario by scenario."""
     b, n = p.b, fb.n
     theta = np.ascontiguousarray(spec.theta[:, 0], dtype=np.float64)
@@ -373,6 +383,7 @@ def _iterate_compiled(kernel: Any, fb: Base1, p: Patches, spec: _Spec, memory: i
     iters = np.zeros(b, dtype=np.int64)
     residual = np.empty(b)
     diverged = np.zeros(b, dtype=bool)
+    at = _AtSolution(np.empty((b, n)), np.empty((b, n)), np.empty((b, n)))
     shared = (entries(d.i, np.int64), entries(d.j, np.int64),
               entries(d.imp_delta[:e], np.float64), entries(d.imp_delta[e:], np.float64),
               entries(d.exp_delta[:e], np.float64), entries(d.exp_delta[e:], np.float64),
@@ -384,7 +395,8 @@ def _iterate_compiled(kernel: Any, fb: Base1, p: Patches, spec: _Spec, memory: i
         # start holds absolute offsets into the entry arrays, so a slice of it serves
         kernel.solve_rows(fb.lam, fb.sale, fb.va, fb.deficit, fb.alpha, fb.gamma, fb.va_sum,
                           theta[lo:hi], start[lo:hi + 1], *shared, x[lo:hi], iters[lo:hi],
-                          residual[lo:hi], diverged[lo:hi])
+                          residual[lo:hi], diverged[lo:hi], at.p[lo:hi], at.income[lo:hi],
+                          at.sales[lo:hi])
 
     pool = _pool() if b >= _THREADS_FROM else None
     if pool is None:
@@ -393,7 +405,7 @@ def _iterate_compiled(kernel: Any, fb: Base1, p: Patches, spec: _Spec, memory: i
         size = max(_THREAD_CHUNK_MIN, -(-b // (_CHUNKS_PER_THREAD * _pools[2])))
         for fut in [pool.submit(rows, lo, min(lo + size, b)) for lo in range(0, b, size)]:
             fut.result()
-    return x, iters, residual, diverged
+    return x, iters, residual, diverged, at
 
 
 #: Batches of at least this many scenarios are split into chunks that the kernel (which
@@ -504,14 +516,21 @@ def isolated(fb: Base1, d: _Deltas) -> np.ndarray:
     return (fb.offdiag_nnz_row - lost_row == 0) & (fb.offdiag_nnz_col - lost_col == 0)
 
 
-def evaluate(x: np.ndarray, fb: Base1, p: Patches, spec: _Spec
-             ) -> tuple[_Eval, np.ndarray]:
-    """solve._evaluate at the solution, shaped (b, 1, N), and exports (b, N)."""
+def evaluate(x: np.ndarray, fb: Base1, p: Patches, spec: _Spec,
+             at: _AtSolution | None = None) -> tuple[_Eval, np.ndarray]:
+    """solve._evaluate at the solution, shaped (b, 1, N), and exports (b, N); from the
+    kernel's values ``at`` the solution where it gives them."""
     d = _deltas(fb, p, spec.theta[:, 0])
-    with _blas_one_thread(p.b * fb.n * fb.n):
-        pt = _point(x, spec.theta[:, :1], fb, d, spec.deficits == "additive")
-        s_sale, _ = _sums(pt, fb, d)
-    sales = pt.c * s_sale
+    if at is None:
+        with _blas_one_thread(p.b * fb.n * fb.n):
+            pt = _point(x, spec.theta[:, :1], fb, d, spec.deficits == "additive")
+            s_sale, _ = _sums(pt, fb, d)
+        sales = pt.c * s_sale
+    else:
+        w = np.exp(x)
+        pt = _Point(w, np.exp(-spec.theta[:, :1] * x), at.p, at.income,
+                    (fb.alpha * at.income) / at.p)
+        sales = at.sales
     ratio = fb.gamma * sales / (pt.w * fb.va)
     diag = np.broadcast_to(fb.diag_sale, (p.b, fb.n)).copy()
     if len(d.diag_row):

@@ -69,7 +69,8 @@ class Result:
     def __init__(self, *, scenario: Scenario, world: World, base: Baseline,
                  theta: float | np.ndarray, deficits: str, w: np.ndarray, c_theta: np.ndarray,
                  p_theta: np.ndarray, absorption: np.ndarray, income: np.ndarray,
-                 iterations: int, max_residual: float) -> None:
+                 iterations: int, max_residual: float,
+                 prices: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self.scenario = scenario
         self.world = world
         self.base = base
@@ -83,9 +84,14 @@ class Result:
         self.iterations = iterations
         self.max_residual = max_residual
         self.converged = True
-        th = self._theta_s[:, None]
-        self.sector_price_hat, self.price_index_hat = consumer_prices(base.alpha, p_theta, th)
-        self.spending = absorption.sum(axis=0)
+        if prices is None:      # a batch computes them for all its results at once
+            prices = consumer_prices(base.alpha, p_theta, self._theta_s[:, None])
+        self.sector_price_hat, self.price_index_hat = prices
+
+    @cached_property
+    def spending(self) -> np.ndarray:
+        """(N,) counterfactual spending, summed over sectors."""
+        return self.absorption.sum(axis=0)
 
     @property
     def name(self) -> str:

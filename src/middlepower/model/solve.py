@@ -395,10 +395,11 @@ def _solutions(world: World, base: Baseline, items: Sequence[Scenario], spec: _S
     try:
         for start in range(0, len(items), size):
             stop = min(start + size, len(items))
-            part = replace(spec, theta=spec.theta[start:stop])
+            whole = start == 0 and stop == len(items)
+            part = spec if whole else replace(spec, theta=spec.theta[start:stop])
             if fast:
-                sol = _fast_batch(world, base, fb, patches.take(np.arange(start, stop)), part,
-                                  items, start)
+                sol = _fast_batch(world, base, fb, patches if whole else
+                                  patches.take(np.arange(start, stop)), part, items, start)
             else:
                 sol = _solve_batch(base, arrays[start:stop], part,
                                    [s.name for s in items[start:stop]])
@@ -417,15 +418,17 @@ def _fast_batch(world: World, base: Baseline, fb: Any, patches: Any, spec: _Spec
 
     stop = start + patches.b
     d = _fast._deltas(fb, patches, spec.theta[:, 0])
-    bad = _fast.isolated(fb, d) & (np.abs(base.deficit) > 1e-9 * base.output)[None, :]
+    bad = np.zeros(1, dtype=bool)
+    if (d.a_new == 0).any():            # a pair cut off: is a country left without trade?
+        bad = _fast.isolated(fb, d) & (np.abs(base.deficit) > 1e-9 * base.output)[None, :]
     if not bad.any():
-        x, it, res, diverged = _fast.solve_patches(fb, patches, spec)
+        x, it, res, diverged, at = _fast.solve_patches(fb, patches, spec)
     if bad.any() or diverged.any() or (res > spec.tol).any():
         chunk = list(items[start:stop])
         return _solve_batch(base, [s.arrays(world) for s in chunk], spec,
                             [s.name for s in chunk])
     names = _Names(items, start)
-    ev, exports = _fast.evaluate(x, fb, patches, spec)
+    ev, exports = _fast.evaluate(x, fb, patches, spec, at)
     _check_admissible(ev, base, spec, names, it, res)
     return _Solution(ev.w, ev.c_theta, ev.p_theta, ev.absorption, ev.income, it, res,
                      exports)
@@ -480,16 +483,16 @@ def _summaries(world: World, items: Sequence[Scenario], theta: Any = None,
 def _results_of(world: World, base: Baseline, items: list[Scenario], spec: _Spec,
                 start: int, sol: _Solution, deficits: str) -> list[Result]:
     S = len(base.sectors)
-    out = []
-    for k, s in enumerate(items):
-        th = spec.theta[start + k]
-        out.append(Result(scenario=s, world=world, base=base,
-                          theta=float(th[0]) if S == 1 else th.copy(), deficits=deficits,
-                          w=sol.w[k], c_theta=sol.c_theta[k], p_theta=sol.p_theta[k],
-                          absorption=sol.absorption[k], income=sol.income[k],
-                          iterations=int(sol.iterations[k]),
-                          max_residual=float(sol.residual[k])))
-    return out
+    thetas = spec.theta[start:start + len(items)]
+    sector_price, price = consumer_prices(base.alpha, sol.p_theta, thetas[:, :, None])
+    iterations, residual = sol.iterations.tolist(), sol.residual.tolist()
+    return [Result(scenario=s, world=world, base=base,
+                   theta=float(th[0]) if S == 1 else th.copy(), deficits=deficits,
+                   w=sol.w[k], c_theta=sol.c_theta[k], p_theta=sol.p_theta[k],
+                   absorption=sol.absorption[k], income=sol.income[k],
+                   iterations=int(iterations[k]), max_residual=float(residual[k]),
+                   prices=(sector_price[k], price[k]))
+            for k, (s, th) in enumerate(zip(items, thetas, strict=True))]
 
 
 def _baseline(world: World) -> Baseline:
@@ -852,28 +855,8 @@ def _check_admissible(ev: _Eval, base: Baseline, spec: _Spec, names: Sequence[st
     """Every equilibrium returned is an economy: positive, finite prices and spending,
     non-negative flows, markets that clear and world trade that adds up."""
     scale = base.income.sum()
-    checks = [
-        ("factory-gate price", ev.w, lambda v: np.isfinite(v) & (v > 0)),
-        ("sector price index", np.moveaxis(ev.p_theta, 1, 2).min(axis=2),
-         lambda v: np.isfinite(v) & (v > 0)),
-        ("final spending (income)", ev.income, lambda v: np.isfinite(v) & (v > 0)),
-        ("sector spending", np.moveaxis(ev.absorption, 1, 2).min(axis=2),
-         lambda v: np.isfinite(v) & (v >= -1e-12 * scale)),
-        ("sales", np.moveaxis(ev.sales, 1, 2).min(axis=2),
-         lambda v: np.isfinite(v) & (v >= -1e-12 * scale)),
-    ]
-    for quantity, values, ok in checks:
-        with np.errstate(invalid="ignore"):
-            bad = ~ok(values)
-        if bad.any():
-            b, k = np.argwhere(bad)[0]
-            raise InadmissibleEquilibriumError(
-                f"scenario {names[b]!r}: the fixed point is not an economy: {quantity} of "
-                f"{base.countries[k]} is {values[b, k]:.4g}. Most often a trade deficit larger "
-                "than the country's income after a large shock; try deficits='ratio' or a "
-                "smaller shock.", quantity=quantity, scenario=names[b],
-                country=base.countries[k], iterations=int(it[b]),
-                max_residual=float(res[b]))
+    if not _plainly_admissible(ev, -1e-12 * scale):
+        _raise_inadmissible(ev, base, names, it, res, scale)
     gap = np.abs(ev.ratio - 1.0).max(axis=1)
     if (gap > max(10 * spec.tol, 1e-8)).any():
         b = int(np.argmax(gap))
@@ -881,6 +864,44 @@ def _check_admissible(ev: _Eval, base: Baseline, spec: _Spec, names: Sequence[st
             f"scenario {names[b]!r}: markets do not clear at the solution (excess demand "
             f"{gap[b]:.3g}).", quantity="market clearing", scenario=names[b],
             iterations=int(it[b]), max_residual=float(res[b]))
+
+
+def _plainly_admissible(ev: _Eval, floor: float) -> bool:
+    """The checks of :func:`_raise_inadmissible` as one min and max per array: a NaN makes
+    a min NaN and fails the comparison, an inf fails the max."""
+    with np.errstate(invalid="ignore"):
+        return (all(v.min() > 0 and v.max() < np.inf for v in (ev.w, ev.p_theta, ev.income))
+                and all(v.min() >= floor and v.max() < np.inf
+                        for v in (ev.absorption, ev.sales)))
+
+
+def _raise_inadmissible(ev: _Eval, base: Baseline, names: Sequence[str], it: np.ndarray,
+                        res: np.ndarray, scale: float) -> None:
+    """Name the first quantity, scenario and country that is not an economy (an entry of
+    any sector that is NaN, infinite or below its floor)."""
+    floor = -1e-12 * scale
+    checks = [("factory-gate price", ev.w[:, None, :], 0.0, True),
+              ("sector price index", ev.p_theta, 0.0, True),
+              ("final spending (income)", ev.income[:, None, :], 0.0, True),
+              ("sector spending", ev.absorption, floor, False),
+              ("sales", ev.sales, floor, False)]
+    for quantity, values, low, strict in checks:
+        with np.errstate(invalid="ignore"):
+            ok = np.isfinite(values) & ((values > low) if strict else (values >= low))
+        bad = ~ok.all(axis=1)                                    # (b, N)
+        if bad.any():
+            b, k = np.argwhere(bad)[0]
+            value = values[b, int(np.argmin(ok[b, :, k])), k]
+            raise InadmissibleEquilibriumError(
+                f"scenario {names[b]!r}: the fixed point is not an economy: {quantity} of "
+                f"{base.countries[k]} is {value:.4g}. Most often a trade deficit larger "
+                "than the country's income after a large shock; try deficits='ratio' or a "
+                "smaller shock.", quantity=quantity, scenario=names[b],
+                country=base.countries[k], iterations=int(it[b]),
+                max_residual=float(res[b]))
+    raise InadmissibleEquilibriumError(   # unreachable while the two checks agree
+        f"scenario {names[0]!r}: the fixed point is not an economy.",
+        quantity="equilibrium", scenario=names[0])
 
 
 def _check_isolation(base: Baseline, a: np.ndarray, names: list[str]) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -105,6 +106,22 @@ class _Op:
     mask: np.ndarray | None = None
     const: np.ndarray | None = None
     unique: bool = True
+
+    @cached_property
+    def simple(self) -> bool:
+        """One number per scenario written to distinct entries: what
+        :func:`_apply_simple` applies for many families at once."""
+        return (self.kind in _SIMPLE_KINDS and self.mask is None and self.const is None
+                and self.unique)
+
+    @cached_property
+    def sorted_flat(self) -> np.ndarray:
+        """``flat`` ascending (distinct entries: the order of writes does not matter)."""
+        return np.sort(self.flat)
+
+
+#: Kinds of operation :func:`_apply_simple` handles, and the quantity each writes.
+_SIMPLE_KINDS = {"set_t": 0, "add_beta": 1, "add_dhat": 2}
 
 
 #: A resolved shock: its operations and the per-scenario values of each.
@@ -285,6 +302,33 @@ def _apply_family(world: World, ops: list[_Op], vals: list[list[Any]], d: int
     return r, union[c], t[r, c], beta[r, c], ld[r, c]
 
 
+def _apply_simple(world: World, families: list[tuple[list[int], _Op, list[Any]]]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_apply_family` of many families of one simple operation each (a tariff set
+    on some pairs, an agreement's or a trade cost's number added), all at once: a batch
+    of different bilateral tariffs is a thousand families of one scenario each."""
+    rows: list[int] = []
+    values: list[Any] = []
+    flats: list[np.ndarray] = []
+    kinds: list[int] = []
+    for fam_rows, op, vals in families:
+        rows += fam_rows
+        values += vals
+        flats += [op.sorted_flat] * len(fam_rows)
+        kinds += [_SIMPLE_KINDS[op.kind]] * len(fam_rows)
+    size = np.fromiter((len(f) for f in flats), dtype=np.intp, count=len(flats))
+    flat = np.concatenate(flats)
+    row = np.repeat(np.asarray(rows, dtype=np.intp), size)
+    value = np.repeat(np.asarray(values, dtype=np.float64), size)
+    kind = np.repeat(np.asarray(kinds, dtype=np.int8), size)
+    t0 = world.sector_tariffs.ravel()[flat]
+    t = np.where(kind == 0, value, t0)
+    beta = np.where(kind == 1, value, 0.0)     # 0 + value, as the += of _apply_family
+    ld = np.where(kind == 2, value, 0.0)
+    changed = (beta != 0) | (ld != 0) | (t != t0)
+    return row[changed], flat[changed], t[changed], beta[changed], ld[changed]
+
+
 def sparse_batch(world: World, scenarios: Sequence[Scenario]) -> SparseBatch:
     """The changed entries of every scenario's shock arrays (see :class:`SparseBatch`).
 
@@ -313,6 +357,7 @@ def sparse_runs(world: World, scenarios: Sequence[Sequence[Any]]) -> SparseBatch
     for k, s in enumerate(scenarios):
         families.setdefault(tuple(_key(sh) for sh in s), []).append(k)
     parts = []
+    simple: list[tuple[list[int], _Op, list[Any]]] = []
     for rows in families.values():
         first = scenarios[rows[0]]
         resolved = [_ops_of(world, sh, local) for sh in first]
@@ -324,8 +369,13 @@ def sparse_runs(world: World, scenarios: Sequence[Sequence[Any]]) -> SparseBatch
                 for v in value(sh):
                     per[m].append(v)
                     m += 1
+        if len(ops) == 1 and ops[0].simple:
+            simple.append((rows, ops[0], per[0]))
+            continue
         r, flat, t, beta, ld = _apply_family(world, ops, per, len(rows))
         parts.append((np.asarray(rows, dtype=np.intp)[r], flat, t, beta, ld))
+    if simple:
+        parts.append(_apply_simple(world, simple))
     row, flat, t, beta, ld = (np.concatenate([p[q] for p in parts]) for q in range(5))
     if len(families) > 1:
         order = np.argsort(row, kind="stable")   # a row's entries stay in flat order
