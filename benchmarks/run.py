@@ -401,12 +401,71 @@ def bench_ppml() -> list[dict]:
     return rows
 
 
+def bench_startup(repeat: int = 3) -> None:
+    """The one-shot command's start, each in fresh processes (best of ``repeat``); prints
+    its own table.
+
+    Rows: the interpreter alone; ``import middlepower``; loading world2023; the whole
+    ``middlepower brief CAN --against USA``. Columns: the whole process as this
+    environment runs it (here ``PYTHONDONTWRITEBYTECODE=1`` makes Python recompile the
+    package's sources in every process), the same with the bytecode cached in a temporary
+    folder (as after ``pip install``, which compiles it), and the time inside the process
+    of the step itself (after the previous row's work).
+    """
+    import os
+    import subprocess
+    import tempfile
+
+    launch = ("import sys; sys.argv = ['middlepower'] + sys.argv[1:]; "
+              "from _middlepower_launch import main; main()")
+    # (work, arguments of python, whether the process prints the step's own time)
+    cases = [
+        ("python -c pass", ["-c", "pass"], False),
+        ("import middlepower",
+         ["-c", "import time; t = time.perf_counter(); import middlepower; "
+                "print(time.perf_counter() - t)"], True),
+        ('import + mp.load("world2023")',
+         ["-c", "import time, middlepower as mp; t = time.perf_counter(); "
+                "mp.load('world2023'); print(time.perf_counter() - t)"], True),
+        ("middlepower brief CAN --against USA",
+         ["-c", launch, "brief", "CAN", "--against", "USA"], False),
+    ]
+
+    def best(args: list[str], env: dict[str, str], timed: bool) -> tuple[float, float | None]:
+        walls, inner = [], []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            out = subprocess.run([sys.executable, *args], env=env, check=True,
+                                 capture_output=True, text=True).stdout
+            walls.append(time.perf_counter() - t)
+            if timed:
+                inner.append(float(out.strip()))
+        return min(walls), min(inner) if inner else None
+
+    table = Table(title=f"startup of a one-shot command: fresh processes, best of {repeat}")
+    for col in ("work", "process", "process, cached bytecode", "step in-process"):
+        table.add_column(col, justify="left" if col == "work" else "right")
+    with tempfile.TemporaryDirectory() as pyc:
+        plain = dict(os.environ)
+        cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        cached["PYTHONPYCACHEPREFIX"] = pyc
+        subprocess.run([sys.executable, "-c", launch, "brief", "CAN", "--against", "USA"],
+                       env=cached, check=True, capture_output=True)  # fills the cache
+        for work, args, timed in cases:
+            wall, inner = best(args, plain, timed)
+            wall_cached, _ = best(args, cached, timed)
+            step = "" if inner is None else f"{inner:.3f} s"
+            table.add_row(work, f"{wall:.3f} s", f"{wall_cached:.3f} s", step)
+    Console(width=160).print(table)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="middlepower benchmarks")
     ap.add_argument("--quick", action="store_true",
                     help="fewer repeats; no gegravity, Dask or PPML runs")
     args = ap.parse_args(argv)
     repeat = 3 if args.quick else 15
+    bench_startup()
     rows = bench_single(repeat) + bench_batch(repeat)
     if not args.quick:
         rows += bench_gegravity(3)

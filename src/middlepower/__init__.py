@@ -10,20 +10,32 @@ revenue), estimated on real data, with analyses of coercion and coalitions.
 True
 """
 
-from . import coalition, coercion, data, errors, estimate, game, model, policy, report
-from .data import World, datasets, groups, load
-from .model import Result, Results, solve, solve_many
-from .report import brief
-from .scenario import (
-    Scenario,
-    agreement,
-    embargo,
-    partial_effect,
-    tariff,
-    trade_cost,
-)
-from .suggest import suggest
-from .uncertainty import Bands, uncertainty
+import typing as _typing
+
+from . import _lazy, errors
+
+if _typing.TYPE_CHECKING:  # what a type checker and an IDE see; at run time, _lazy below
+    from . import coalition, coercion, data, estimate, game, model, policy, report
+    from .data import World, datasets, groups, load
+    from .model import Result, Results, solve, solve_many
+    from .report import brief
+    from .scenario import Scenario, agreement, embargo, partial_effect, tariff, trade_cost
+    from .suggest import suggest
+    from .uncertainty import Bands, uncertainty
+
+# Imported on first use: `middlepower --version` needs no pandas, a brief no estimation
+# or news-story code. `suggest` and `uncertainty` are functions in modules of their name.
+_lazy.install(__name__, {
+    **dict.fromkeys(("coalition", "coercion", "data", "estimate", "game", "model", "policy",
+                     "report", "scenario", "_atomic"), ""),
+    **dict.fromkeys(("World", "datasets", "groups", "load"), ".data"),
+    **dict.fromkeys(("Result", "Results", "solve", "solve_many"), ".model"),
+    "brief": ".report",
+    **dict.fromkeys(("Scenario", "agreement", "embargo", "partial_effect", "tariff",
+                     "trade_cost"), ".scenario"),
+    "suggest": ".suggest",
+    **dict.fromkeys(("Bands", "uncertainty"), ".uncertainty"),
+}, shadowed=("suggest", "uncertainty"))
 
 __version__ = "0.1.0"
 

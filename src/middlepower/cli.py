@@ -107,6 +107,7 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(_os_message(exc), 2)
         except KeyboardInterrupt:
             _say("interrupted:", _unwritten_note())
+            _state["interrupted"] = True
             raise typer.Exit(130) from None
         except MemoryError:
             _fail("out of memory; try fewer --bands draws, fewer countries or a smaller "
@@ -191,9 +192,15 @@ def _write(outputs: Sequence[tuple[Path | None, Callable[[], str], str]]) -> Non
 def _load(data: str, as_of: str | None = None, theta: float | None = None,
           deficits: str = "additive"):
     """The dataset; with ``as_of``, the equilibrium under the US tariffs in force then."""
+    import gc
+
     from .data import load
 
     world = load(data)
+    # What is loaded by now (pandas, the world) lives until the command exits: moved out of
+    # the collector's view, it is not scanned again by every full collection (two in a
+    # brief, 0.05-0.07 s of a 1 s command).
+    gc.freeze()
     if as_of is None:
         return world
     from .policy import baseline
@@ -883,6 +890,12 @@ def main() -> None:
     except BrokenPipeError:  # e.g. `middlepower show CAN | head -3`
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         sys.exit(141)
+    except SystemExit as exc:
+        # typer turns a Ctrl-C outside the commands' guards (while it builds the command
+        # line, just after start) into a silent exit 130
+        if exc.code == 130 and not _state.get("interrupted"):
+            _say("interrupted:", "stopped; no output file was written.")
+        raise
 
 
 if __name__ == "__main__":

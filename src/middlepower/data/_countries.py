@@ -1,10 +1,18 @@
-"""Country names and codes: country-converter for ISO3, plus the few regions we add."""
+"""Country names and codes: country-converter for ISO3, plus the few regions we add.
+
+Names of ISO3 codes come from ``_files/country_names.csv``, country-converter's own names
+written out by ``scripts/build_country_names.py``: initialising country-converter reads
+its whole table with pandas (0.2-0.6 s), too slow for loading a dataset. It is still
+used for a code that table lacks and for turning names into codes (:func:`to_iso3`).
+"""
 
 from __future__ import annotations
 
+import csv
 import difflib
 import logging
 from functools import lru_cache
+from importlib import resources
 
 __all__ = ["REGION_NAMES", "country_name", "suggest", "to_iso3"]
 
@@ -26,11 +34,36 @@ def _coco():  # country-converter is slow to import; load it on first use
     return coco.CountryConverter()
 
 
+@lru_cache(maxsize=1)
+def _shipped_names() -> dict[str, str]:
+    """``{ISO3: country-converter's short name}`` from the shipped table (about 250)."""
+    path = resources.files("middlepower").joinpath("data/_files/country_names.csv")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:  # a damaged install: country-converter still answers, only slower
+        log.warning("data/_files/country_names.csv is missing; naming countries with "
+                    "country-converter")
+        return {}
+    rows = csv.reader(line for line in lines if not line.startswith("#"))
+    next(rows, None)  # header
+    return {code: name for code, name in rows}
+
+
 @lru_cache(maxsize=4096)
 def country_name(code: str) -> str:
-    """Short English name of an ISO3 code or a middlepower region code."""
+    """Short English name of an ISO3 code or a middlepower region code (the code itself
+    when neither knows it).
+
+    Examples
+    --------
+    >>> country_name("CAN"), country_name("EU27"), country_name("XYZ")
+    ('Canada', 'European Union (27)', 'XYZ')
+    """
     if code in REGION_NAMES:
         return REGION_NAMES[code]
+    shipped = _shipped_names().get(code)
+    if shipped is not None:
+        return shipped
     name = _coco().convert(code, src="ISO3", to="name_short", not_found=None)
     return name if isinstance(name, str) and name else code
 

@@ -26,9 +26,9 @@ A pair of economies is under an agreement in year ``Y`` if some row in force in 
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
-from itertools import combinations
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -91,6 +91,73 @@ def _rows() -> list[tuple[str, int, int | None, list[_Member]]]:
     return out
 
 
+#: ``until`` / a member's last year when still in force.
+_OPEN = 1 << 30
+
+
+@lru_cache(maxsize=1)
+def _flat() -> tuple[list[str], list[str], dict[str, np.ndarray]]:
+    """:func:`_rows` as flat arrays, one entry per (row, member), in row then member order.
+
+    Returns the agreement names (one per row), the member codes (sorted), and arrays
+    ``start``, ``until``, ``name_id`` (the first row of that name), each of length R, and
+    ``row``, ``code``, ``first``, ``last``, each of length M (members over all rows); an
+    open end is :data:`_OPEN`.
+    """
+    rows = _rows()
+    names = [r[0] for r in rows]
+    codes = sorted({c for r in rows for c, _, _ in r[3]})
+    pos = {c: k for k, c in enumerate(codes)}
+    first_row: dict[str, int] = {}
+    for k, name in enumerate(names):
+        first_row.setdefault(name, k)
+    members = [(k, pos[c], a, _OPEN if b is None else b)
+               for k, r in enumerate(rows) for c, a, b in r[3]]
+    m = np.array(members, dtype=np.int64).reshape(-1, 4)
+    return names, codes, {
+        "start": np.array([r[1] for r in rows], dtype=np.int64),
+        "until": np.array([_OPEN if r[2] is None else r[2] for r in rows], dtype=np.int64),
+        "name_id": np.array([first_row[n] for n in names], dtype=np.int64),
+        "row": m[:, 0], "code": m[:, 1], "first": m[:, 2], "last": m[:, 3]}
+
+
+def _hits(year: int | None) -> dict[str, np.ndarray]:
+    """Every (agreement, pair of members) in force in ``year``, vectorised.
+
+    One entry per pair of active members of an active row, in the order a loop over the
+    rows and ``itertools.combinations`` of their members would meet them, without a
+    code paired with itself and without a repeat of the same agreement for a pair (the
+    first kept): ``lo`` < ``hi`` (code ids), ``row``, ``size`` (distinct active members of
+    the row) and ``since`` (the later of the two members' first years).
+    """
+    _, codes, f = _flat()
+    row, code, first = f["row"], f["code"], f["first"]
+    if year is not None:
+        keep = ((f["start"][row] <= year) & (f["until"][row] >= year)
+                & (first <= year) & (f["last"] >= year))
+        row, code, first = row[keep], code[keep], first[keep]
+    R, M = len(f["start"]), len(codes)
+    n_row = np.bincount(row, minlength=R)
+    distinct = np.unique(row * M + code) // M
+    size = np.bincount(distinct, minlength=R)
+    # combinations within each row: member p of a row of n pairs with p+1 .. n-1
+    pos = np.arange(len(row)) - (np.cumsum(n_row) - n_row)[row]
+    later = n_row[row] - 1 - pos
+    left = np.repeat(np.arange(len(row)), later)
+    block = np.repeat(np.cumsum(later) - later, later)
+    right = left + 1 + (np.arange(len(left)) - block)
+    c1, c2 = code[left], code[right]
+    ok = c1 != c2
+    left, right, c1, c2 = left[ok], right[ok], c1[ok], c2[ok]
+    lo, hi = np.minimum(c1, c2), np.maximum(c1, c2)
+    r = row[left]
+    # the same agreement (by name) for the same pair: only its first occurrence counts
+    _, once = np.unique((lo * M + hi) * R + f["name_id"][r], return_index=True)
+    once.sort()
+    return {"lo": lo[once], "hi": hi[once], "row": r[once], "size": size[r[once]],
+            "since": np.maximum(first[left], first[right])[once]}
+
+
 @lru_cache(maxsize=16)
 def pair_agreements(year: int | None) -> dict[frozenset[str], tuple[str, int]]:
     """``{frozenset({a, b}): (agreements, since)}`` for every pair under an agreement in
@@ -98,25 +165,24 @@ def pair_agreements(year: int | None) -> dict[frozenset[str], tuple[str, int]]:
     trade under the EU, not under the EU's agreement with Cameroon), at most three names
     joined by ``"; "``, and the year the pair first traded under one. ``None``: every
     agreement ever listed."""
-    found: dict[frozenset[str], list[tuple[int, str, int]]] = {}
-    for name, start, until, members in _rows():
-        if year is not None and (start > year or (until is not None and until < year)):
-            continue
-        active = [(c, a) for c, a, b in members
-                  if year is None or (a <= year and (b is None or b >= year))]
-        size = len({c for c, _ in active})
-        for (c1, a1), (c2, a2) in combinations(active, 2):
-            if c1 == c2:
-                continue
-            hits = found.setdefault(frozenset((c1, c2)), [])
-            if all(h[1] != name for h in hits):
-                hits.append((size, name, max(a1, a2)))
+    names, codes, _ = _flat()
+    h = _hits(year)
+    if not len(h["lo"]):
+        return {}
+    # per pair: fewest members first, then the newest, then the order met (a stable sort)
+    order = np.lexsort((np.arange(len(h["lo"])), -h["since"], h["size"],
+                        h["lo"] * len(codes) + h["hi"]))
+    lo, hi, row, since = (h[k][order] for k in ("lo", "hi", "row", "since"))
+    starts = np.flatnonzero(np.r_[True, (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])])
+    ends = np.r_[starts[1:], len(lo)]
+    earliest = np.minimum.reduceat(since, starts)
     out: dict[frozenset[str], tuple[str, int]] = {}
-    for key, hits in found.items():
-        hits.sort(key=lambda h: (h[0], -h[2]))
-        names = [h[1] for h in hits]
-        text = "; ".join(names[:3]) + (f"; and {len(names) - 3} more" if len(names) > 3 else "")
-        out[key] = (text, min(h[2] for h in hits))
+    rows_, los, his = row.tolist(), lo.tolist(), hi.tolist()
+    for s, e, year0 in zip(starts.tolist(), ends.tolist(), earliest.tolist(), strict=True):
+        text = "; ".join(names[k] for k in rows_[s:min(e, s + 3)])
+        if e - s > 3:
+            text += f"; and {e - s - 3} more"
+        out[frozenset((codes[los[s]], codes[his[s]]))] = (text, year0)
     return out
 
 
@@ -147,16 +213,36 @@ def agreements(world: World) -> pd.DataFrame:
 
 def _table(world: World) -> pd.DataFrame:
     pairs = pair_agreements(world.year)
-    rows = []
     codes = world.countries
-    for x, y in combinations(range(len(codes)), 2):
-        mx, my = _members(world, codes[x]), _members(world, codes[y])
-        found = _covering(pairs, mx, my)
-        if found:
-            names = pd.Series([f[0] for f in found])
-            rows.append((codes[x], codes[y], str(names.mode().iloc[0]),
-                         max(f[1] for f in found)))
+    index = {c: k for k, c in enumerate(codes)}
+    regions = world.regions
+    found: dict[tuple[int, int], tuple[str, int]] = {}
+    # two single economies: one look-up per agreement pair, not one per world pair
+    for key, hit in pairs.items():
+        u, v = tuple(key)
+        x, y = index.get(u), index.get(v)
+        if x is not None and y is not None and u not in regions and v not in regions:
+            found[(x, y) if x < y else (y, x)] = hit
+    # a region: every member pair must be covered
+    seen = set(found)
+    for r in sorted(index[c] for c in regions if c in index):
+        for other in range(len(codes)):
+            x, y = (r, other) if r < other else (other, r)
+            if x == y or (x, y) in seen:
+                continue
+            seen.add((x, y))
+            hits = _covering(pairs, _members(world, codes[x]), _members(world, codes[y]))
+            if hits:
+                found[(x, y)] = (_mode([h[0] for h in hits]), max(h[1] for h in hits))
+    rows = [(codes[x], codes[y], name, since) for (x, y), (name, since) in sorted(found.items())]
     return pd.DataFrame(rows, columns=["a", "b", "agreement", "since"])
+
+
+def _mode(names: list[str]) -> str:
+    """The most frequent name; among ties the first in sorted order (as ``Series.mode``)."""
+    counts = Counter(names)
+    most = max(counts.values())
+    return min(n for n, c in counts.items() if c == most)
 
 
 def _covering(pairs: dict[frozenset[str], tuple[str, int]], mx: tuple[str, ...],

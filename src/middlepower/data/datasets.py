@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, UnknownDatasetError
-from ._countries import suggest
+from ._countries import country_name, suggest
 from .readers import read_table
 from .world import World
 
@@ -109,14 +109,20 @@ def _load_sectoral(name: str, meta: dict[str, Any]) -> World:
     u = _positions(sec["input"][~is_va], sectors, "input sector(s)", name)
     io[s[~is_va], u, n[~is_va]] = sec["share"].to_numpy(dtype=np.float64)[~is_va]
     theta = meta.get("theta")
-    names_ = meta.get("names", {})
     return World(countries, flows, tariffs, sectors=sectors, value_added=value_added, io=io,
                  theta=None if not theta else [theta[x] for x in sectors],
                  sector_names=[meta.get("sector_names", {}).get(x, x) for x in sectors],
                  sector_groups=meta.get("sector_groups", {}),
-                 names=[names_[x] for x in countries] if len(names_) == N else None,
+                 names=_country_names(meta, countries),
                  year=meta.get("year"), unit=meta.get("unit", ""),
                  source=meta.get("source", ""), regions=meta.get("regions", {}))
+
+
+def _country_names(meta: dict[str, Any], countries: list[str]) -> list[str]:
+    """Display names: the JSON's (written by the build script), else the shipped table's;
+    country-converter is not initialised for a shipped dataset (it costs 0.2-0.6 s)."""
+    given = meta.get("names") or {}
+    return [given.get(c) or country_name(c) for c in countries]
 
 
 @lru_cache(maxsize=8)
@@ -124,14 +130,23 @@ def _load_shipped(name: str) -> World:
     meta = provenance(name)
     if len(meta.get("sectors", ())) > 1:
         return _load_sectoral(name, meta)
+    order = list(meta["countries"])  # keep the build script's order, not alphabetical
     df = _read_parquet(f"{name}.parquet")
-    world = World.from_frame(df, tariff="tariff", year=meta.get("year"), unit=meta.get("unit", ""),
-                             source=meta.get("source", ""), regions=meta.get("regions", {}))
-    order = meta["countries"]  # keep the build script's order, not alphabetical
-    idx = [world.index(c) for c in order]
-    names = [meta.get("names", {}).get(c, world.names[k]) for c, k in zip(order, idx, strict=True)]
-    return World(order, world.flows[idx][:, idx], world.tariffs[idx][:, idx], names=names,
-                 regions=world.regions, **world.meta())
+    r = _positions(df["exporter"], order, "country code(s)", name)
+    c = _positions(df["importer"], order, "country code(s)", name)
+    N = len(order)
+    if len(np.unique(r * N + c)) != len(df):
+        raise DataError(f"dataset {name!r} is damaged: a pair appears twice in its table; "
+                        "rebuild it with its script in scripts/.")
+    # column-major flows, as the former route (from_frame, then reorder) left them: the
+    # solver's sums then round exactly as before
+    flows = np.zeros((N, N), order="F")
+    tariffs = np.zeros((N, N))
+    flows[r, c] = df["value"].to_numpy(dtype=np.float64)
+    tariffs[r, c] = df["tariff"].to_numpy(dtype=np.float64)
+    return World(order, flows, tariffs, names=_country_names(meta, order),
+                 year=meta.get("year"), unit=meta.get("unit", ""),
+                 source=meta.get("source", ""), regions=meta.get("regions", {}))
 
 
 def load(name: str = "world2023", **columns: str) -> World:

@@ -8,10 +8,23 @@
 * :data:`RTA_EFFECT`: the shipped agreement effect used by ``mp.agreement``.
 """
 
-from .costs import TradeCosts, trade_costs
-from .defaults import RTA_EFFECT, PartialEffectEstimate
-from .ppml import GravityFit, ppml
-from .structural import StructuralResult, counterfactual
+import typing as _typing
+
+from .. import _lazy
+
+if _typing.TYPE_CHECKING:
+    from .costs import TradeCosts, trade_costs
+    from .defaults import RTA_EFFECT, PartialEffectEstimate
+    from .ppml import GravityFit, ppml
+    from .structural import StructuralResult, counterfactual
+
+# On first use: a solve needs RTA_EFFECT (from .defaults), not the estimators.
+_lazy.install(__name__, {
+    **dict.fromkeys(("TradeCosts", "trade_costs"), ".costs"),
+    **dict.fromkeys(("RTA_EFFECT", "PartialEffectEstimate"), ".defaults"),
+    **dict.fromkeys(("GravityFit", "ppml"), ".ppml"),
+    **dict.fromkeys(("StructuralResult", "counterfactual"), ".structural"),
+}, shadowed=("ppml",))
 
 __all__ = ["RTA_EFFECT", "GravityFit", "PartialEffectEstimate", "StructuralResult",
            "TradeCosts", "counterfactual", "ppml", "trade_costs"]
