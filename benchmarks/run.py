@@ -258,13 +258,13 @@ def bench_paths(quick: bool) -> list[dict]:
     c12 = ["EU27", "GBR", "JPN", "KOR", "AUS", "MEX", "CHN", "IND", "BRA", "CHE", "NOR",
            "TUR"]
     cases.append(("coalition search, 2^12 subsets, world2023",
-                  lambda: coalition.search(w, "CAN", "USA", c12, top=None), 1, "s"))
+                  lambda: coalition.search(w, "CAN", "USA", c12, top=None), 3, "s"))
     cases.append(("Shapley, 12 players, world2023",
-                  lambda: coalition.shapley(w, "CAN", "USA", c12[:11]), 1, "s"))
+                  lambda: coalition.shapley(w, "CAN", "USA", c12[:11]), 3, "s"))
     scen = mp.Scenario.from_yaml(HERE.parent / "examples" / "us_tariffs_on_canada.yaml")
     cases.append(("uncertainty, 1,000 draws x 4 variants",
-                  lambda: mp.uncertainty(w, scen, n=1000), 1, "s"))
-    cases.append(("leverage matrix, world2023 (741 wars)", lambda: coercion.leverage(w), 1,
+                  lambda: mp.uncertainty(w, scen, n=1000), 3, "s"))
+    cases.append(("leverage matrix, world2023 (741 wars)", lambda: coercion.leverage(w), 3,
                   "s"))
     cases.append(("leverage matrix, world2023-full (18,528 wars)",
                   lambda: coercion.leverage(full), 1, "s"))
