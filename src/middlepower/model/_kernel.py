@@ -46,9 +46,8 @@ _SUMS = {"reassoc", "contract"}
 _LOG2E = 1.4426950408889634
 _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
-#: 1/k!, the Taylor coefficients of e^r
-_E0, _E1, _E2, _E3, _E4, _E5, _E6, _E7, _E8, _E9, _E10, _E11, _E12, _E13 = (
-    1.0 / math.factorial(k) for k in range(14))
+#: 1/k! for k = 13, 12, ..., 0: the Taylor coefficients of e^r, in Horner's order
+_TAYLOR = tuple(1.0 / math.factorial(k) for k in range(13, -1, -1))
 
 #: The one specialisation, compiled (or loaded from the cache) when this module is
 #: imported, so that a failure shows there and not in the middle of a solve.
@@ -77,19 +76,10 @@ def _exp_into(src, scale, out, bits):  # pragma: no cover
         y = min(max(y, -708.0), 709.0)
         k = math.floor(y * _LOG2E + 0.5)
         r = (y - k * _LN2_HI) - k * _LN2_LO
-        e = _E13 * r + _E12
-        e = e * r + _E11
-        e = e * r + _E10
-        e = e * r + _E9
-        e = e * r + _E8
-        e = e * r + _E7
-        e = e * r + _E6
-        e = e * r + _E5
-        e = e * r + _E4
-        e = e * r + _E3
-        e = e * r + _E2
-        e = e * r + _E1
-        out[i] = e * r + _E0
+        e = 0.0
+        for coef in _TAYLOR:                      # a constant trip count: unrolled
+            e = e * r + coef
+        out[i] = e
         ib[i] = (np.int64(k) + 1023) << 52        # 2^k as a double's exponent bits
     for i in range(n):
         out[i] *= bits[i]
