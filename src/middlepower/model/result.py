@@ -115,9 +115,11 @@ class Result:
     @cached_property
     def sector_shares(self) -> np.ndarray:
         """(S, N, N) lambda'^s_ij = a^s_ij chat^s_i^-theta / Phat^s_j^-theta."""
+        from ..scenario.patches import sparse_batch
         from .solve import _stack
 
-        a = _stack(self.base, [self._arrays], self._theta_s[None, :]).a[0]
+        shocks = sparse_batch(self.world, [self.scenario])
+        a = _stack(self.base, shocks, self._theta_s[None, :]).a[0]
         return a * self.c_theta[:, :, None] / self.p_theta[:, None, :]
 
     @cached_property

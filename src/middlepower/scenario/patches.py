@@ -88,6 +88,15 @@ class SparseBatch:
         return SparseShocks(*(v[lo:hi] for v in (self.sector, self.exporter, self.importer,
                                                  self.tariffs, self.beta, self.log_dhat)))
 
+    def rows(self, start: int, stop: int) -> SparseBatch:
+        """Scenarios ``start:stop``, renumbered from 0."""
+        if start == 0 and stop == self.b:
+            return self
+        lo, hi = np.searchsorted(self.row, [start, stop])
+        return SparseBatch(stop - start, self.row[lo:hi] - start,
+                           *(v[lo:hi] for v in (self.sector, self.exporter, self.importer,
+                                                self.tariffs, self.beta, self.log_dhat)))
+
 
 # ------------------------------------------------------------------ resolved operations
 @dataclass(frozen=True)
