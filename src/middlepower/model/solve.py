@@ -7,8 +7,11 @@ batch = 1 and a one-sector world is S = 1.
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, Literal, get_args
@@ -401,23 +404,63 @@ def _solutions(world: World, base: Baseline, items: Sequence[Scenario], spec: _S
         shocks = sparse_batch(world, items)   # every shock validated before any solve
         default = max(1, _MAX_BLOCK // (S * n * n))
     size = int(chunk_size) if chunk_size else default
+
+    def solve_chunk(start: int) -> _Solution:
+        stop = min(start + size, len(items))
+        whole = start == 0 and stop == len(items)
+        part = spec if whole else replace(spec, theta=spec.theta[start:stop])
+        if fast:
+            return _fast_batch(world, base, fb, patches if whole else
+                               patches.take(np.arange(start, stop)), part, items, start)
+        return _solve_batch(base, shocks.rows(start, stop), part,
+                            [s.name for s in items[start:stop]])
+
+    starts = range(0, len(items), size)
     bar, advance = _progress(progress, len(items))
     try:
-        for start in range(0, len(items), size):
-            stop = min(start + size, len(items))
-            whole = start == 0 and stop == len(items)
-            part = spec if whole else replace(spec, theta=spec.theta[start:stop])
-            if fast:
-                sol = _fast_batch(world, base, fb, patches if whole else
-                                  patches.take(np.arange(start, stop)), part, items, start)
-            else:
-                sol = _solve_batch(base, shocks.rows(start, stop), part,
-                                   [s.name for s in items[start:stop]])
+        if fast or len(starts) < 2:
+            solved: Iterable[tuple[int, _Solution]] = ((k, solve_chunk(k)) for k in starts)
+        else:
+            solved = _in_threads(solve_chunk, starts)
+        for start, sol in solved:
             yield start, sol
-            advance(stop - start)
+            advance(len(sol.w))
     finally:
         if bar is not None:
             bar.stop()
+
+
+def _in_threads(solve_chunk: Callable[[int], _Solution], starts: Sequence[int]
+                ) -> Iterator[tuple[int, _Solution]]:
+    """(start, solve_chunk(start)) in order, the chunks solved on a thread per core.
+
+    The dense engine's work is NumPy's, which releases the GIL in its array loops and
+    products: two chunks at once took a batch of 64 wiod2014 scenarios from 1.36-1.45 s to
+    0.93-1.14 s on 2 cores. Each chunk is solved as alone, so results are those of one
+    thread; at most one chunk per thread waits ahead (memory), and the first failing chunk
+    in order raises, as one by one.
+    """
+    from ._fast import _pool, _pools
+
+    pool = _pool()
+    if pool is None:
+        yield from ((k, solve_chunk(k)) for k in starts)
+        return
+    ahead = deque[tuple[int, Future]]()
+    todo = iter(starts)
+    for k in itertools.islice(todo, 2 * _pools[2]):
+        ahead.append((k, pool.submit(solve_chunk, k)))
+    try:
+        while ahead:
+            k, fut = ahead.popleft()
+            sol = fut.result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                ahead.append((nxt, pool.submit(solve_chunk, nxt)))
+            yield k, sol
+    finally:
+        for _, fut in ahead:       # an error, or a caller that stopped reading
+            fut.cancel()
 
 
 def _fast_batch(world: World, base: Baseline, fb: Any, patches: Any, spec: _Spec,
