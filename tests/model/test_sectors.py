@@ -288,3 +288,38 @@ def test_chunks_solved_on_threads_equal_one_by_one(monkeypatch):
            for k in range(2)]
     with pytest.raises(errors.ScenarioError, match="'cut0'"):
         mp.solve_many(w, [*scen[:3], cut[0], *scen[3:7], cut[1]], chunk_size=2)
+
+
+@pytest.mark.parametrize("kw", [{}, {"deficits": "ratio"}, {"deficits": "zero"},
+                                {"numeraire": "C2"}, {"numeraire": "price:C1"}])
+def test_shared_coefficients_equal_dense_copies(monkeypatch, kw):
+    """The multi-sector engine's shared baseline matrices with scattered changes
+    (model/_coefficients.Shared) give the dense per-scenario copies' equilibria."""
+    solve_mod = __import__("importlib").import_module("middlepower.model.solve")
+    w = _world(N=6, S=3, seed=2)
+    c = w.countries
+    scen = [mp.Scenario("tariff", [mp.tariff(by=c[0], on=c[1], rate=0.4, sectors="s1")]),
+            mp.Scenario("war", [mp.tariff(by=c[0], on=list(c[1:4]), rate=0.3),
+                                mp.tariff(by=list(c[1:4]), on=c[0], rate=0.2, add=True)]),
+            mp.Scenario("agreement", [mp.agreement(form=list(c[2:6]), effect=0.5)]),
+            mp.Scenario("embargo", [mp.embargo(c[4], c[5])]),
+            mp.Scenario("cost", [mp.trade_cost(c[3], c[0], 0.3, both_ways=True,
+                                               sectors=["s0", "s2"])]),
+            mp.Scenario("nothing", [])]
+    shared = mp.solve_many(w, scen, chunk_size=4, **kw)
+    monkeypatch.setattr(solve_mod, "_SHARED", False)
+    dense = mp.solve_many(w, scen, chunk_size=4, **kw)
+    for a, b in zip(shared, dense, strict=True):
+        assert a.iterations == b.iterations, a.name
+        assert np.abs(a.welfare_hat - b.welfare_hat).max() < 1e-12, a.name
+        assert np.abs(a.sector_price_hat - b.sector_price_hat).max() < 1e-12, a.name
+    np.testing.assert_allclose(shared["war"].flows_matrix, dense["war"].flows_matrix,
+                               rtol=1e-11)
+
+
+def test_shared_coefficients_refuse_an_isolated_deficit_country(monkeypatch):
+    w = _world(N=5, S=2, seed=3)
+    c = w.countries
+    cut = mp.Scenario("cut", [mp.embargo(c[0], [x for x in c if x != c[0]])])
+    with pytest.raises(errors.ScenarioError, match="cut off from all trade"):
+        mp.solve(w, cut)

@@ -193,7 +193,7 @@ class _Deltas:
 
 
 def _deltas(fb: Base1, p: Patches, theta: np.ndarray) -> _Deltas:
-    """Coefficient changes on the patched pairs, as :func:`solve._stack` computes a."""
+    """Coefficient changes on the patched pairs, as :func:`._coefficients.dense` computes a."""
     key = np.ascontiguousarray(theta, dtype=float).tobytes()
     if p._memo and p._memo[0] == key and p._memo[1].b == p.b:
         return p._memo[1]

@@ -116,10 +116,10 @@ class Result:
     def sector_shares(self) -> np.ndarray:
         """(S, N, N) lambda'^s_ij = a^s_ij chat^s_i^-theta / Phat^s_j^-theta."""
         from ..scenario.patches import sparse_batch
-        from .solve import _stack
+        from ._coefficients import dense
 
         shocks = sparse_batch(self.world, [self.scenario])
-        a = _stack(self.base, shocks, self._theta_s[None, :]).a[0]
+        a = dense(self.base, shocks, self._theta_s[None, :]).a[0]
         return a * self.c_theta[:, :, None] / self.p_theta[:, None, :]
 
     @cached_property

@@ -22,6 +22,7 @@ from ..data.world import World
 from ..errors import ConvergenceError, InadmissibleEquilibriumError, ParameterError, ScenarioError
 from ..scenario.patches import SparseBatch, sparse_batch
 from ..scenario.scenario import DeficitClosure, Scenario
+from ._coefficients import Dense, Shared, baseline_matrices, dense, shared
 from .result import Result, Results, consumer_prices
 
 __all__ = ["Baseline", "solve", "solve_many"]
@@ -67,6 +68,12 @@ class Baseline:
     shares: np.ndarray           # (N, N) lambda_ij of total absorption
 
     @cached_property
+    def shared(self) -> dict[str, np.ndarray]:
+        """The coefficient matrices with no shock, (S, N, N) each, by name (see
+        :mod:`._coefficients`)."""
+        return baseline_matrices(self)
+
+    @cached_property
     def io_by_country(self) -> np.ndarray:
         """(N, S, K) io[s, k, n] as one (S, K) matrix per country n: sum_k io p^k."""
         return np.ascontiguousarray(self.io.transpose(2, 0, 1))
@@ -100,19 +107,6 @@ class _Spec:
     tol: float
     max_iter: int
     damping: float
-
-
-@dataclass(frozen=True)
-class _Coefficients:
-    """a^s_ij = lambda^s_ij e^beta (dhat that)^-theta_s, a t'/(1+t') and a/(1+t')."""
-
-    a: np.ndarray          # (b, S, N, N)
-    a_tau: np.ndarray
-    a_sale: np.ndarray
-    a_pair: np.ndarray     # a_sale * a, for the Newton step's market-share term
-
-    def __getitem__(self, k: Any) -> _Coefficients:
-        return _Coefficients(self.a[k], self.a_tau[k], self.a_sale[k], self.a_pair[k])
 
 
 @dataclass
@@ -360,6 +354,25 @@ def solve_many(
 #: path everywhere (the reference the tests and benchmarks compare against).
 _FAST = True
 
+#: Multi-sector worlds keep the baseline's coefficient matrices shared by a batch
+#: (:class:`._coefficients.Shared`); False gives every scenario its own dense copy
+#: (:class:`._coefficients.Dense`, the reference the tests compare against). One-sector
+#: worlds off the fast path always use the dense copies.
+_SHARED = True
+
+#: Scenarios x sectors x economies per chunk with shared coefficients: a scenario then
+#: holds (S, N) arrays and its Anderson history, about 20 (2 S + 1) N doubles (wiod2014:
+#: 27 scenarios per chunk, 30-40 MB).
+_SHARED_BLOCK = 60_000
+
+#: What a batch's coefficients may be.
+Coefficients = Dense | Shared
+
+
+def _shares(base: Baseline) -> bool:
+    """Does a batch on this baseline use shared coefficients?"""
+    return _SHARED and (len(base.sectors) > 1 or base.has_io)
+
 #: Scenarios x N per chunk on the fast path. Its arrays are (b, N) (and the shared
 #: (N, 2N) baseline); kept small enough that they stay in cache and below malloc's mmap
 #: threshold, so temporaries are not fresh pages each time (measured at N = 193: 256 rows
@@ -402,7 +415,8 @@ def _solutions(world: World, base: Baseline, items: Sequence[Scenario], spec: _S
         default = max(1, _FAST_BLOCK // n)
     else:
         shocks = sparse_batch(world, items)   # every shock validated before any solve
-        default = max(1, _MAX_BLOCK // (S * n * n))
+        default = max(1, _SHARED_BLOCK // (S * n) if _shares(base) else
+                      _MAX_BLOCK // (S * n * n))
     size = int(chunk_size) if chunk_size else default
 
     def solve_chunk(start: int) -> _Solution:
@@ -571,39 +585,10 @@ def _progress(progress: bool | Callable[[int], None], total: int) -> tuple[Any, 
     return None, lambda k: None
 
 
-def _stack(base: Baseline, shocks: SparseBatch, theta: np.ndarray) -> _Coefficients:
-    """a^s_ij = lambda^s_ij e^beta (dhat that)^-theta_s and the tariff terms, (b, S, N, N).
-
-    ``shocks`` holds only the entries the scenarios change (:func:`sparse_batch`), so the
-    exponentials are taken only there; every other entry is the baseline's.
-    """
-    b, s, i, j = shocks.row, shocks.sector, shocks.exporter, shocks.importer
-    t_new = np.repeat(base.sector_tariffs[None], shocks.b, axis=0)
-    t_new[b, s, i, j] = shocks.tariffs
-    log_that = np.log1p(shocks.tariffs) - np.log1p(base.sector_tariffs[s, i, j])
-    with np.errstate(invalid="ignore"):  # -inf (embargo) stays -inf
-        log_a = shocks.beta - theta[b, s] * (shocks.log_dhat + log_that)
-    a = np.repeat(base.sector_shares[None], shocks.b, axis=0)
-    a[b, s, i, j] *= np.exp(log_a)
-    tau = t_new / (1.0 + t_new)
-    a_sale = a / (1.0 + t_new)
-    return _Coefficients(a, a * tau, a_sale, a_sale * a)
-
-
 def _io_sum(m: np.ndarray, v: np.ndarray) -> np.ndarray:
     """out[b, s, n] = sum_k m[n, s, k] v[b, k, n], (b, S, N): one (S, S) matrix product
     per country (``m`` is :attr:`Baseline.io_by_country` or ``io_used_by_country``)."""
     return np.ascontiguousarray(np.matmul(m, v.transpose(2, 1, 0)).transpose(2, 1, 0))
-
-
-def _by_importer(m: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """sum_i m_bsij v_bsi, (b, S, N): batched vector-matrix products (BLAS)."""
-    return np.matmul(v[..., None, :], m)[..., 0, :]
-
-
-def _by_exporter(m: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """sum_j m_bsij v_bsj, (b, S, N)."""
-    return np.matmul(m, v[..., :, None])[..., :, 0]
 
 
 @dataclass
@@ -662,7 +647,7 @@ def _deficits(w: np.ndarray, base: Baseline, spec: _Spec) -> np.ndarray:
     return D * w - wva * ((w @ D) / wva.sum(axis=1))[:, None]
 
 
-def _evaluate(st: _State, c: _Coefficients, base: Baseline, spec: _Spec) -> _Eval:
+def _evaluate(st: _State, c: Coefficients, base: Baseline, spec: _Spec) -> _Eval:
     """The equations of :mod:`middlepower.model` at a state.
 
     log chat^s_n = gamma^s_n log w_n + sum_k io[s, k, n] log Phat^k_n;
@@ -680,12 +665,12 @@ def _evaluate(st: _State, c: _Coefficients, base: Baseline, spec: _Spec) -> _Eva
     if st.p is not None:
         log_c = log_c + _io_sum(base.io_by_country, st.p)
     c_theta = np.exp(-th * log_c)
-    p_theta = _by_importer(c.a, c_theta)
+    p_theta = c.importer("a", c_theta)
     if spec.conditional:
         absorption = np.broadcast_to(base.absorption, p_theta.shape)
         income = np.broadcast_to(base.income, w.shape)
     else:
-        rho = _by_importer(c.a_tau, c_theta) / p_theta
+        rho = c.importer("a_tau", c_theta) / p_theta
         d_new = _deficits(w, base, spec)
         if st.p is None:
             income = (w * base.value_added + d_new) / (1.0 - (base.alpha * rho).sum(axis=1))
@@ -693,7 +678,7 @@ def _evaluate(st: _State, c: _Coefficients, base: Baseline, spec: _Spec) -> _Eva
         else:
             absorption = st.e * base.scale
             income = w * base.value_added + d_new + (rho * absorption).sum(axis=1)
-    sales = c_theta * _by_exporter(c.a_sale, absorption / p_theta)
+    sales = c_theta * c.exporter("a_sale", absorption / p_theta)
     if spec.conditional:
         ratio = sales[:, 0, :] / base.value_added
     else:
@@ -707,7 +692,7 @@ def _evaluate(st: _State, c: _Coefficients, base: Baseline, spec: _Spec) -> _Eva
     return out
 
 
-def _step(ev: _Eval, c: _Coefficients, base: Baseline, spec: _Spec) -> np.ndarray:
+def _step(ev: _Eval, c: Coefficients, base: Baseline, spec: _Spec) -> np.ndarray:
     """Jacobi-Newton step on log w: log(ratio) / (1 + sum_s omega^s theta_s gamma^s (1 - s^s)).
 
     s^s_i = sum_j (sales^s_ij / sales^s_i) lambda'^s_ij, how much of i's market moves with
@@ -716,8 +701,7 @@ def _step(ev: _Eval, c: _Coefficients, base: Baseline, spec: _Spec) -> np.ndarra
     """
     q = ev.absorption / ev.p_theta
     with np.errstate(invalid="ignore", divide="ignore"):
-        own = ev.c_theta * _by_exporter(c.a_pair, q / ev.p_theta) \
-            / _by_exporter(c.a_sale, q)
+        own = ev.c_theta * c.exporter("a_pair", q / ev.p_theta) / c.exporter("a_sale", q)
         if ev.sales.shape[1] == 1 and not base.has_io:   # one sector: omega = gamma = 1
             return np.log(ev.ratio) / (1.0 + spec.theta * (1.0 - own[:, 0, :]))
         own = np.where(np.isfinite(own), own, 1.0)
@@ -727,7 +711,7 @@ def _step(ev: _Eval, c: _Coefficients, base: Baseline, spec: _Spec) -> np.ndarra
         return np.log(ev.ratio) / (1.0 + slope)
 
 
-def _normalise(st: _State, c: _Coefficients, base: Baseline, spec: _Spec) -> _State:
+def _normalise(st: _State, c: Coefficients, base: Baseline, spec: _Spec) -> _State:
     """Impose the numeraire: shift every price (and spending, homogeneous of degree one)."""
     x = st.x
     if spec.ref is None:
@@ -739,7 +723,7 @@ def _normalise(st: _State, c: _Coefficients, base: Baseline, spec: _Spec) -> _St
         else:
             th = spec.theta                                           # (b, S)
             z = np.exp(-th[:, :, None] * base.va_share[None, :, :] * x[:, None, :])
-            pt = np.einsum("bsk,bsk->bs", c.a[:, :, :, r], z)
+            pt = (c.column(r) * z).sum(axis=2)
             shift = (np.log(pt) / -th) @ base.alpha[:, r]
     else:
         shift = x[:, spec.ref]
@@ -749,7 +733,7 @@ def _normalise(st: _State, c: _Coefficients, base: Baseline, spec: _Spec) -> _St
                   st.e * np.exp(-shift)[:, None, None])
 
 
-def _map(st: _State, c: _Coefficients, base: Baseline, spec: _Spec
+def _map(st: _State, c: Coefficients, base: Baseline, spec: _Spec
          ) -> tuple[_State, np.ndarray, _Eval]:
     """One sweep G of the fixed point, and each scenario's residual (b,).
 
@@ -773,7 +757,7 @@ def _map(st: _State, c: _Coefficients, base: Baseline, spec: _Spec
         return _normalise(nxt, c, base, spec), res, ev
 
 
-def _solve_hat(c: _Coefficients, base: Baseline, spec: _Spec, memory: int = 5
+def _solve_hat(c: Coefficients, base: Baseline, spec: _Spec, memory: int = 5
                ) -> tuple[_State, np.ndarray, np.ndarray, np.ndarray]:
     """Jacobi-Newton iteration with Anderson acceleration; trusts its inputs.
 
@@ -786,8 +770,7 @@ def _solve_hat(c: _Coefficients, base: Baseline, spec: _Spec, memory: int = 5
     at once and is reported as diverged.
     Returns the final state, iterations (b,), residual (b,) and a diverged flag (b,).
     """
-    b, n = c.a.shape[0], c.a.shape[2]
-    S = c.a.shape[1]
+    b, S, n = c.b, len(base.sectors), len(base.countries)
     if base.has_io:
         memory = max(memory, 8)
         st = _State(np.zeros((b, n)), np.zeros((b, S, n)),
@@ -867,22 +850,21 @@ def _scatter(full: _State, rows: np.ndarray, part: _State) -> _State:
 
 def _solve_batch(base: Baseline, shocks: SparseBatch, spec: _Spec,
                  names: list[str]) -> _Solution:
-    c = _stack(base, shocks, spec.theta)
+    c = shared(base, shocks, spec.theta) if _shares(base) else dense(base, shocks, spec.theta)
     if not spec.conditional and spec.deficits != "zero":
-        _check_isolation(base, c.a, names)
+        _check_isolation(base, c, names)
     st, it, res, diverged = _solve_hat(c, base, spec)
     if diverged.any() or (res > spec.tol).any():
         _raise_unconverged(st, c, base, spec, names, it, res, diverged)
     ev = _evaluate(st, c, base, spec)
     _check_admissible(ev, base, spec, names, it, res)
     # exports: sales less the sales at home, X'^s_ii = c^s_i a_sale^s_ii X'^s_i / P^s_i
-    idx = np.arange(c.a.shape[2])
-    home = ev.c_theta * c.a_sale[:, :, idx, idx] * ev.absorption / ev.p_theta
+    home = ev.c_theta * c.diagonal("a_sale") * ev.absorption / ev.p_theta
     return _Solution(ev.w, ev.c_theta, ev.p_theta, np.array(ev.absorption),
                      np.array(ev.income), it, res, (ev.sales - home).sum(axis=1))
 
 
-def _raise_unconverged(st: _State, c: _Coefficients, base: Baseline, spec: _Spec,
+def _raise_unconverged(st: _State, c: Coefficients, base: Baseline, spec: _Spec,
                        names: list[str], it: np.ndarray, res: np.ndarray,
                        diverged: np.ndarray) -> None:
     b = int(np.flatnonzero(diverged)[0]) if diverged.any() else int(np.argmax(res))
@@ -960,12 +942,9 @@ def _raise_inadmissible(ev: _Eval, base: Baseline, names: Sequence[str], it: np.
         quantity="equilibrium", scenario=names[0])
 
 
-def _check_isolation(base: Baseline, a: np.ndarray, names: list[str]) -> None:
+def _check_isolation(base: Baseline, c: Coefficients, names: list[str]) -> None:
     """A country cut off from all trade cannot finance a deficit: no equilibrium exists."""
-    off = a.sum(axis=1)                                          # (b, N, N) over sectors
-    idx = np.arange(a.shape[2])
-    off[:, idx, idx] = 0.0
-    isolated = (off.sum(axis=2) == 0) & (off.sum(axis=1) == 0)   # (b, N)
+    isolated = c.isolated()                                      # (b, N)
     imbalanced = np.abs(base.deficit) > 1e-9 * base.output
     bad = isolated & imbalanced[None, :]
     if bad.any():
