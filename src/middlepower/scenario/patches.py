@@ -274,6 +274,25 @@ def _values(op: _Op, vals: list[Any]) -> Any:
     return np.array(vals, dtype=np.float64)[:, None]
 
 
+def _union(world: World, flats: list[np.ndarray]
+           ) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
+    """The distinct entries of ``flats``, ascending, and a map from entries to positions
+    in it. Sorting is O(E log E); where the entries are many against the S N^2 of the
+    world (an agreement among many members in every sector) a mark per entry is cheaper
+    (a coalition of wiod2014: 1.6 ms -> 0.2 ms)."""
+    flat = np.concatenate(flats)
+    size = world.sector_tariffs.size
+    if 16 * len(flat) < size:
+        union = np.unique(flat)
+        return union, lambda f: np.searchsorted(union, f)
+    mark = np.zeros(size, dtype=bool)
+    mark[flat] = True
+    union = np.flatnonzero(mark)
+    inverse = np.empty(size, dtype=np.intp)
+    inverse[union] = np.arange(len(union))
+    return union, lambda f: inverse[f]
+
+
 def _apply_family(world: World, ops: list[_Op], vals: list[list[Any]], d: int
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Apply ``ops`` (in order) for ``d`` scenarios sharing them; ``vals[m]`` holds op m's
@@ -282,13 +301,13 @@ def _apply_family(world: World, ops: list[_Op], vals: list[list[Any]], d: int
     if not ops:
         e = np.zeros(0, dtype=np.intp)
         return e, e, np.zeros(0), np.zeros(0), np.zeros(0)
-    union = np.unique(np.concatenate([op.flat for op in ops]))
+    union, where = _union(world, [op.flat for op in ops])
     t0 = world.sector_tariffs.ravel()[union]
     t = np.repeat(t0[None, :], d, axis=0)
     beta = np.zeros_like(t)
     ld = np.zeros_like(t)
     for op, v in zip(ops, vals, strict=True):
-        pos = np.searchsorted(union, op.flat)
+        pos = where(op.flat)
         kind = op.kind
         if kind == "set_t":
             t[:, pos] = _values(op, v)
