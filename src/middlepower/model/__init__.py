@@ -54,8 +54,9 @@ A damped Jacobi-Newton iteration on :math:`x = \log \hat w`: the excess-demand r
 :math:`f_i = \log(\text{sales}_i / \hat w_i Y_i)` is divided by an approximation of its own
 derivative, :math:`1 + \theta (1 - s_i)` with :math:`s_i` country i's sales-weighted market
 share, then the numeraire is imposed. Every step is a handful of batched matrix-vector
-products (``einsum`` over (batch, exporter, importer)). The solver stops when the largest
-relative excess demand is below ``tol`` and raises
+products over (batch, sector, exporter, importer), taken with the coefficient layout of
+:mod:`._coefficients`, and Anderson acceleration mixes the last steps. The solver stops
+when the largest relative excess demand is below ``tol`` and raises
 :class:`~middlepower.errors.ConvergenceError` otherwise.
 
 References
