@@ -36,6 +36,18 @@ def test_brief_writes_json_and_html(tmp_path):
     assert out_html.read_text().startswith("<!DOCTYPE html>")
 
 
+def test_brief_without_the_tariff_game(tmp_path):
+    """--no-game leaves out the say-no analysis (the brief's slowest part); the default
+    on one-sector data has it, in the terminal and in the JSON."""
+    out = tmp_path / "b.json"
+    r = runner.invoke(app, ["brief", "CAN", "--against", "USA", "--bands", "0", "--no-game",
+                            "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "Nash war" not in r.stdout and json.loads(out.read_text())["say_no"] is None
+    r = runner.invoke(app, ["brief", "CAN", "--against", "USA", "--bands", "0"])
+    assert r.exit_code == 0 and "Nash war" in r.stdout
+
+
 def test_brief_bad_tariff_exits_2():
     r = runner.invoke(app, ["brief", "CAN", "--against", "USA", "--tariff", "25"])
     assert r.exit_code == 2 and "Did you mean 0.25" in r.output
