@@ -322,7 +322,9 @@ def solve_many(
         One trade elasticity for all; one per scenario (as uncertainty analysis draws);
         or an (n, S) array, one per scenario and sector. Default: the world's own.
     chunk_size : int, optional
-        Scenarios per batch; by default about 600,000 / (S N^2) (5 MB per array).
+        Scenarios per batch; by default about 600,000 / (S N^2) in one sector off the fast
+        path (5 MB per array), 60,000 / (S N) with several sectors, whose batches share the
+        baseline's matrices. Batches are solved on a thread per core.
     progress : bool or callable, default False
         True shows a rich progress bar; a callable receives the number of scenarios done
         after each chunk.
@@ -372,6 +374,7 @@ Coefficients = Dense | Shared
 def _shares(base: Baseline) -> bool:
     """Does a batch on this baseline use shared coefficients?"""
     return _SHARED and (len(base.sectors) > 1 or base.has_io)
+
 
 #: Scenarios x N per chunk on the fast path. Its arrays are (b, N) (and the shared
 #: (N, 2N) baseline); kept small enough that they stay in cache and below malloc's mmap
