@@ -472,8 +472,8 @@ def main(argv: list[str] | None = None) -> int:
     repeat = 3 if args.quick else 15
     bench_startup()
     rows = bench_single(repeat) + bench_batch(repeat)
-    # before the Dask cluster and gegravity: their processes linger for a while after
-    # they close and took a core from the timings (coalitions 0.19 -> 0.22-0.34 s)
+    # before the Dask cluster and gegravity, so that their worker processes, which take a
+    # moment to exit, do not share the two cores with these timings
     paths = bench_paths(args.quick) + bench_patches(args.quick)
     if not args.quick:
         rows += bench_gegravity(3)

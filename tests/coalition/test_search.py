@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import middlepower as mp
 from middlepower import coalition, errors
+from middlepower.coalition.game import all_subsets
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +34,23 @@ def test_shapley_axioms_on_solved_game(sym_world):
     assert sh.loc["Z", "shapley"] == pytest.approx(0.0, abs=1e-9)        # null player
     assert sh["share_pct"].sum() == pytest.approx(100.0)
     assert (sh["se"] == 0).all()
+
+
+def test_gains_of_many_sets_equal_one_by_one(world2023):
+    """CoalitionGame.gains (all sets at once, members as a mask) gives gain() of each set,
+    groups of economies (EU27 here is one player of its 27 members) included."""
+    many = coalition.CoalitionGame(mp.load("world2023-full"), "CAN", "USA")
+    one = coalition.CoalitionGame(many.world, "CAN", "USA")
+    search_mod = importlib.import_module("middlepower.coalition.search")
+    players = ["CAN", *search_mod._check_candidates(many, ["EU27", "MEX", "JPN"])]
+    search_mod._check_candidates(one, ["EU27", "MEX", "JPN"])
+    sets = all_subsets(players)
+    many.solve(sets)
+    one.solve(sets)
+    got = many.gains(sets)
+    assert got[frozenset()] == 0.0 and len(got) == len(sets)
+    for s in sets:
+        assert got[s] == pytest.approx(one.gain(s), rel=1e-12, abs=1e-9)
 
 
 def test_sampled_shapley_close_to_exact(sym_world):

@@ -163,6 +163,20 @@ class CoalitionGame:
             self._gains[s] = got
         return got
 
+    def gains(self, sets: Sequence[frozenset]) -> dict[frozenset, float]:
+        """v(S) of many sets, as :meth:`gain`, the new ones at once: each set's members as
+        a mask over the economies (exact Shapley values read 2^n of them)."""
+        todo = [s for s in dict.fromkeys(sets) if s and s not in self._gains]
+        if todo:
+            idx = [self._indices(s) for s in todo]
+            level = np.array([self.welfare_level[s] for s in todo])          # (sets, N)
+            member = np.zeros(level.shape, dtype=bool)
+            member[np.repeat(np.arange(len(todo)), [len(i) for i in idx]),
+                   [k for i in idx for k in i]] = True
+            v = np.where(member, level - self.welfare_level[frozenset()], 0.0).sum(axis=1)
+            self._gains.update(zip(todo, v.tolist(), strict=True))
+        return {s: self.gain(s) for s in sets}
+
     def value(self, s: frozenset) -> float:
         self.solve([frozenset(), s])
         return self.gain(s)
@@ -489,8 +503,9 @@ def shapley(
     players = [game.target, *_check_candidates(game, members)]
     exact = n_perm is None and len(players) <= EXHAUSTIVE_MAX
     if exact:
-        game.solve(all_subsets(players))
-        table = shapley_exact(players, game.gain).to_frame()
+        subsets = all_subsets(players)
+        game.solve(subsets)
+        table = shapley_exact(players, game.gains(subsets)).to_frame()
         table["se"] = 0.0
     else:
         orders, sets = permutation_subsets(players, n_perm or 200, seed)
