@@ -324,8 +324,9 @@ def _table(game: CoalitionGame, partner_sets: list[frozenset]) -> pd.DataFrame:
     sets = [p | {t} for p in partner_sets]       # built as CoalitionGame.gain's callers do
     own = {p: game._indices([p]) for p in names}
     member_idx = [[i for p in s for i in own[p]] for s in sets]
-    for n_idx in {len(ix) for ix in member_idx}:
-        ks = np.array([k for k, ix in enumerate(member_idx) if len(ix) == n_idx])
+    sizes = np.array([len(ix) for ix in member_idx])
+    for n_idx in np.unique(sizes).tolist():
+        ks = np.flatnonzero(sizes == n_idx)
         idx = np.array([member_idx[k] for k in ks], dtype=np.intp)       # (rows, n_idx)
         value[ks] = (level[row_s[ks, None], idx] - level[row_0, idx]).sum(axis=1)
         spend[ks] = game._spend[idx].sum(axis=1)
