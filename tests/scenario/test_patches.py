@@ -154,13 +154,7 @@ def test_variants_of_one_structure_share_work_and_stay_exact(world2023: mp.World
     scenarios = [mp.Scenario(f"d{k}", [base[0], base[1].model_copy(update={"effect": e}),
                                        base[2]])
                  for k, e in enumerate(np.linspace(-0.4, 0.9, 25))]
-    batch = sparse_batch(world2023, scenarios)
-    for k, s in enumerate(scenarios):
-        mine = batch.scenario(k)
-        got = (mine.sector, mine.exporter, mine.importer, mine.tariffs, mine.beta,
-               mine.log_dhat)
-        for x, y in zip(got, _dense_changes(world2023, s), strict=True):
-            assert _equal(x, y)
+    _assert_batch_is_dense(world2023, scenarios)
 
 
 def test_errors_are_the_dense_paths_and_name_the_first_culprit(toy: mp.World) -> None:
@@ -207,14 +201,8 @@ def test_agreements_on_a_world_outside_the_agreements_table(toy: mp.World) -> No
     """Made-up codes: ``end`` hits every member pair, ``form`` skips none."""
     scenarios = [mp.Scenario("end", [mp.agreement(end=["AAA", "BBB", "CCC"], effect=0.3)]),
                  mp.Scenario("form", [mp.agreement(form=["AAA", "CCC"], deepen=True)])]
-    batch = sparse_batch(toy, scenarios)
-    for k, s in enumerate(scenarios):
-        mine = batch.scenario(k)
-        got = (mine.sector, mine.exporter, mine.importer, mine.tariffs, mine.beta,
-               mine.log_dhat)
-        for x, y in zip(got, _dense_changes(toy, s), strict=True):
-            assert _equal(x, y)
-    assert len(batch.scenario(0).beta) == 6
+    _assert_batch_is_dense(toy, scenarios)
+    assert len(sparse_batch(toy, scenarios).scenario(0).beta) == 6
 
 
 def _same_patches(fast: object, ref: object) -> None:

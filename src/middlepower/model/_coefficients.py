@@ -102,7 +102,7 @@ def dense(base: Baseline, shocks: SparseBatch, theta: np.ndarray) -> Dense:
 
 @dataclass(frozen=True)
 class Shared:
-    """The baseline's matrices (``base.shared``) and each scenario's changed entries.
+    """The baseline's matrices (``base.coefficient_matrices``) and each scenario's changed entries.
 
     Entry e is (row[e], s[e], i[e], j[e]); ``delta[name][e]`` is the scenario's coefficient
     there less the baseline's.
@@ -182,7 +182,7 @@ def baseline_matrices(base: Baseline) -> dict[str, np.ndarray]:
 
 def shared(base: Baseline, shocks: SparseBatch, theta: np.ndarray) -> Shared:
     """The :class:`Shared` coefficients of ``shocks``."""
-    mats = base.shared
+    mats = base.coefficient_matrices
     s, i, j = shocks.sector, shocks.exporter, shocks.importer
     t_new, a = _changed(base, shocks, theta)
     a_sale = a / (1.0 + t_new)

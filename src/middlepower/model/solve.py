@@ -68,7 +68,7 @@ class Baseline:
     shares: np.ndarray           # (N, N) lambda_ij of total absorption
 
     @cached_property
-    def shared(self) -> dict[str, np.ndarray]:
+    def coefficient_matrices(self) -> dict[str, np.ndarray]:
         """The coefficient matrices with no shock, (S, N, N) each, by name (see
         :mod:`._coefficients`)."""
         return baseline_matrices(self)
