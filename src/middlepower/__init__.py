@@ -17,7 +17,7 @@ from . import _lazy, errors
 if _typing.TYPE_CHECKING:  # what a type checker and an IDE see; at run time, _lazy below
     from . import coalition, coercion, data, estimate, game, model, policy, report
     from .data import World, datasets, groups, load
-    from .model import Result, Results, solve, solve_many
+    from .model import Result, Results, SolveOptions, solve, solve_many
     from .report import brief
     from .scenario import Scenario, agreement, embargo, partial_effect, tariff, trade_cost
     from .suggest import suggest
@@ -29,7 +29,7 @@ _lazy.install(__name__, {
     **dict.fromkeys(("coalition", "coercion", "data", "estimate", "game", "model", "policy",
                      "report", "scenario", "_atomic"), ""),
     **dict.fromkeys(("World", "datasets", "groups", "load"), ".data"),
-    **dict.fromkeys(("Result", "Results", "solve", "solve_many"), ".model"),
+    **dict.fromkeys(("Result", "Results", "SolveOptions", "solve", "solve_many"), ".model"),
     "brief": ".report",
     **dict.fromkeys(("Scenario", "agreement", "embargo", "partial_effect", "tariff",
                      "trade_cost"), ".scenario"),
@@ -44,6 +44,7 @@ __all__ = [
     "Result",
     "Results",
     "Scenario",
+    "SolveOptions",
     "World",
     "__version__",
     "agreement",

@@ -317,7 +317,11 @@ def _responses_table(b: Any, bands: int) -> Table:
         heads.append(("5-95%", "right"))
     heads += [(f"{b.against} real income", "right"), ("world", "right")]
     table = _table("Responses: % change from the baseline", heads)
-    table.columns[0].no_wrap = True
+    covers = b.responses.get("retaliation_covers")
+    if covers is not None:
+        said = {n: c for n, c in covers.items() if c != "no retaliation"}
+        table.caption = "Retaliation covers: " + "; ".join(f"{n}: {c}" for n, c in said.items())
+        table.caption_justify = "left"
     for name, row in b.responses.iterrows():
         band = ([f"{row.target_welfare_p5:+.2f}, {row.target_welfare_p95:+.2f}"]
                 if bands else [])
@@ -364,6 +368,7 @@ def brief(
     e = b.exposure
     console.rule(Text(f"Coercion brief: {b.target} against {b.against}, tariff {tariff:.0%}",
                       style="bold"))
+    console.print(b.baseline_line(data + (f", as of {as_of}" if as_of else "")), style="dim")
     console.print(b.headline, style="bold")
     for n in b.notes:
         console.print(n)
@@ -401,28 +406,28 @@ def run(
                         ] = None,
 ) -> None:
     """Solve a scenario file; one table per variant."""
-    from .model import solve_many
+    from .data import DEFAULT_DATASET
+    from .model import SolveOptions, solve_many
     from .scenario import Scenario
 
     _int_option("--top", top, 0)
     _check_bands(bands)
     _outputs([(json_out, "--json"), (csv_out, "--csv"), (html_out, "--html")], [file, data])
     scenario = Scenario.from_yaml(file)
-    th = theta if theta is not None else scenario.theta
-    world = _load(data or scenario.data or "world2023", as_of, th,
-                  scenario.deficits or "additive")
+    # the web's rule too: the flag beats the file beats SolveOptions' default
+    opts = SolveOptions.for_scenario(scenario, theta=theta)
+    th, closure = opts.theta, opts.deficits
+    world = _load(data or scenario.data or DEFAULT_DATASET, as_of, th, closure)
     scenario.check(world)
     variants = scenario.expand()
     from rich.progress import Progress
 
     with Progress(transient=True, console=console) as bar:
         task = bar.add_task(f"solving {len(variants)} variant(s)", total=len(variants))
-        results = solve_many(world, variants, theta=th, deficits=scenario.deficits or "additive",
+        results = solve_many(world, variants, options=opts,
                              progress=lambda k: bar.update(task, completed=k))
-    th_label = f"{th:g}" if th is not None else (
-        "sectoral" if world.sector_theta is not None else "5")
-    console.rule(Text.assemble((scenario.name, "bold"), f" (theta={th_label}, "
-                               f"{scenario.deficits or 'additive'}, {world.n} economies)"))
+    console.rule(Text.assemble((scenario.name, "bold"), f" (theta={opts.theta_label(world)}, "
+                               f"{closure}, {world.n} economies)"))
     if scenario.description:
         console.print(scenario.description.strip())
     band_table = None
@@ -432,7 +437,7 @@ def run(
         with _progress_note(f"drawing {bands} parameter sets per variant..."):
             band_table = uncertainty(world, variants, n=bands,
                                      theta=None if th is None else (0.8 * th, 1.2 * th),
-                                     deficits=scenario.deficits or "additive").table
+                                     deficits=closure).table
     from .report.outliers import flag
     from .report.tables import actors, ordered
 
@@ -466,7 +471,10 @@ def run(
     from .report.html import results_html
 
     table_out = _with_bands(results.countries, band_table)
-    _write([(json_out, lambda: table_out.to_json(orient="records", indent=1), "--json"),
+    # 15 significant digits (pandas' most; its default 10 would differ from the API's
+    # numbers at 1e-10): the same number from every door
+    _write([(json_out, lambda: table_out.to_json(orient="records", indent=1,
+                                                 double_precision=15), "--json"),
             (csv_out, lambda: table_out.to_csv(index=False), "--csv"),
             (html_out, lambda: results_html(world, results, scenario.name, bands=band_table,
                                             pinned=pinned, top=top,

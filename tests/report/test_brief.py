@@ -10,6 +10,7 @@ import subprocess
 import pytest
 
 import middlepower as mp
+from middlepower.coercion.responses import TEXT_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def can_brief():
 def test_brief_economics(can_brief):
     r = can_brief.responses
     assert list(r.index) == ["no coercion", "give in", "retaliate", "diversify", "coalition"]
-    assert r.loc["no coercion"].drop("description").abs().max() < 1e-9
+    assert r.loc["no coercion"].drop(list(TEXT_COLUMNS)).abs().max() < 1e-9
     assert r.loc["give in", "target_welfare_pct"] < -0.5          # Canada loses
     assert r.loc["retaliate", "against_welfare_pct"] < r.loc["give in", "against_welfare_pct"]
     assert r.loc["coalition", "target_welfare_pct"] > r.loc["give in", "target_welfare_pct"]
@@ -28,7 +29,9 @@ def test_brief_economics(can_brief):
     assert e["export_share_pct"] == pytest.approx(74.3, abs=0.5)
     assert e["top_partners"][0]["partner"] == "USA"
     assert can_brief.headline.startswith("Saying no") and "USD" in can_brief.headline
-    assert can_brief.notes[0].startswith("Saying no (retaliating) costs Canada")
+    # the notes add to the headline, never say it again in other words
+    assert can_brief.notes[0].startswith("If Canada retaliates, United States loses")
+    assert not any(n.startswith("Saying no") for n in can_brief.notes)
     # CETA is in force: diversifying with the EU adds only the China pair
     assert can_brief.agreements["diversify"]["new"] == ["CAN-CHN"]
     assert r.loc["diversify", "target_welfare_pct"] > r.loc["give in", "target_welfare_pct"]
@@ -98,7 +101,11 @@ def test_brief_has_the_tariff_game_on_one_sector_worlds(tmp_path):
     # answering optimally never leaves the target worse off than giving in
     assert tab.loc["optimal retaliation", "target_welfare_pct"] >= \
         tab.loc["give in", "target_welfare_pct"] - 1e-9
-    assert b.say_no.sentence in b.notes and b.curves_svg.startswith("<svg")
+    game_note = next(n for n in b.notes if n.startswith("Tariff game: "))
+    assert b.say_no.sentence[:-1] in game_note and b.curves_svg.startswith("<svg")
+    # the game's give-in is to the hegemon's optimal tariff, and the note says so
+    opt = b.say_no.table.loc["give in", "hegemon_tariff"]
+    assert f"optimal tariff on Canada, {opt:.0%}, not the 25%" in game_note
     page = b.to_html()
     assert "id='game'" in page and "best response of USA" in page
     assert b.to_dict()["say_no"]["sentence"] == b.say_no.sentence

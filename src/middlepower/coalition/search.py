@@ -77,6 +77,9 @@ class CoalitionGame:
     welfare_pct: dict[frozenset, np.ndarray] = field(default_factory=dict, repr=False)
     welfare_level: dict[frozenset, np.ndarray] = field(default_factory=dict, repr=False)
     sectors: str | list[str] | None = None
+    #: Share of the target's exports that enters duty-free; the coalition's retaliation
+    #: mirrors it (the same share of the hegemon's goods escapes it).
+    exempt: float = 0.0
     _gains: dict[frozenset, float] = field(default_factory=dict, repr=False, init=False)
 
     def __post_init__(self) -> None:
@@ -97,14 +100,14 @@ class CoalitionGame:
     def scenario(self, players: frozenset) -> Scenario:
         sectors = tariff_sectors(self.world, self.sectors)
         shocks: list[Any] = [tariff_shock(by=self.against, on=self.target, rate=self.tariff,
-                                          sectors=sectors)]
+                                          sectors=sectors, exempt=self.exempt)]
         members = sorted({m for p in players for m in self.members(p)})
         if len(members) >= 2 and self.instrument in ("free_trade", "both"):
             shocks.append(agreement(form=members, effect=self.effect,
                                     sectors=agreement_sectors(self.world)))
         if members and self.instrument in ("retaliation", "both"):
             shocks.append(tariff_shock(by=members, on=self.against, rate=self.tariff,
-                                       sectors=sectors))
+                                       sectors=sectors, exempt=self.exempt))
         return Scenario("+".join(sorted(players)) or "give in", shocks)
 
     def solve(self, sets: Iterable[frozenset]) -> None:
@@ -377,6 +380,7 @@ def search(
     theta: float | None = None,
     deficits: str = "additive",
     sectors: str | list[str] | None = None,
+    exempt: float = 0.0,
     executor: Any = None,
     progress: bool = False,
 ) -> pd.DataFrame:
@@ -405,6 +409,9 @@ def search(
     beam_width : int, default 8
     top : int or None, default 20
         Rows returned (None: all evaluated).
+    sectors, exempt
+        The coercion's sectors and duty-free share (as :func:`mp.brief`); the coalition's
+        retaliation mirrors them.
     executor : dask.distributed.Client or address, optional
 
     Returns
@@ -419,7 +426,7 @@ def search(
     if objective not in get_args(Objective):
         raise ParameterError(f"objective={objective!r}: expecting one of {get_args(Objective)}.")
     game = CoalitionGame(world, target, against, tariff, instrument, effect, theta, deficits,
-                         executor, progress, sectors=sectors)
+                         executor, progress, sectors=sectors, exempt=exempt)
     cands = _check_candidates(game, candidates)
     if method == "auto":
         method = "exhaustive" if len(cands) <= EXHAUSTIVE_MAX else "beam"

@@ -4,7 +4,11 @@ Every response starts from the same coercive shock (``against`` taxes ``target``
 ``tariff``) and adds the target's move:
 
 * ``give in``: no response; the tariff is absorbed.
-* ``retaliate``: the target taxes the hegemon's goods at the same rate (reciprocal).
+* ``retaliate``: the target answers in kind (a mirror): the same rate on the same sectors
+  and the same share of the flow (with ``exempt=0.85``, 15% of the hegemon's goods are
+  taxed, as 15% of the target's are).
+* ``retaliate on all goods``: only where the coercion is narrower than all goods (sectors
+  named, or an exempt share): the target taxes every goods sector of the hegemon in full.
 * ``diversify``: the target forms trade agreements with other partners (each pair gets
   the estimated agreement effect; see :mod:`middlepower.estimate.defaults`).
 * ``coalition``: free trade among the target and its coalition partners, plus joint
@@ -34,8 +38,11 @@ from ..scenario.shocks import Agreement, agreement
 from ..scenario.shocks import tariff as tariff_shock
 
 __all__ = ["DEFAULT_COALITION", "DEFAULT_DIVERSIFY", "agreement_pairs", "agreement_sectors",
-           "best_retaliation", "response_scenarios", "responses", "tariff_sectors",
+           "best_retaliation", "coverage", "response_scenarios", "responses", "tariff_sectors",
            "world_change_pct"]
+
+#: The text columns of the responses table (the others are numbers).
+TEXT_COLUMNS: tuple[str, ...] = ("description", "retaliation_covers")
 
 #: Middle powers named in the seed article as coalition partners.
 DEFAULT_COALITION: tuple[str, ...] = ("EU27", "GBR", "JPN", "KOR", "AUS", "MEX")
@@ -52,9 +59,7 @@ def tariff_sectors(world: World, sectors: str | Sequence[str] | None) -> list[st
     """
     if sectors is not None:
         return [sectors] if isinstance(sectors, str) else list(sectors)
-    if world.n_sectors > 1 and "goods" in world.sector_groups:
-        return ["goods"]
-    return None
+    return world.tariff_default_sectors()
 
 
 def agreement_sectors(world: World) -> list[str] | None:
@@ -95,13 +100,23 @@ def response_scenarios(world: World, target: str, against: str, tariff_rate: flo
     coerce = tariff_shock(by=h, on=t, rate=tariff_rate, sectors=secs, exempt=exempt)
     div = _present(world, diversify_with, {t, h})
     members = _present(world, coalition, {t, h})
+    scope = coverage(world, secs, exempt)
     out = [
         Scenario("no coercion", [], description="Baseline: no tariff, no response."),
         Scenario("give in", [coerce],
-                 description=f"{h} taxes {t} at {tariff_rate:.0%}; {t} does not respond."),
-        Scenario("retaliate", [coerce, tariff_shock(by=t, on=h, rate=tariff_rate, sectors=secs)],
-                 description=f"{t} answers with {tariff_rate:.0%} on {h}."),
+                 description=f"{h} taxes {t} at {tariff_rate:.0%} ({scope}); {t} does not "
+                             "respond."),
+        Scenario("retaliate", [coerce, tariff_shock(by=t, on=h, rate=tariff_rate, sectors=secs,
+                                                    exempt=exempt)],
+                 description=f"{t} answers in kind: {tariff_rate:.0%} on {h} ({scope})."),
     ]
+    if exempt > 0 or secs != tariff_sectors(world, None):
+        out.append(Scenario(
+            "retaliate on all goods",
+            [coerce, tariff_shock(by=t, on=h, rate=tariff_rate,
+                                  sectors=tariff_sectors(world, None))],
+            description=f"{t} answers with {tariff_rate:.0%} on {h} "
+                        f"({coverage(world, tariff_sectors(world, None), 0.0)})."))
     if div:
         deals = [agreement(form=[t, p], effect=effect, sectors=agreement_sectors(world))
                  for p in div]
@@ -112,11 +127,22 @@ def response_scenarios(world: World, target: str, against: str, tariff_rate: flo
         deal = agreement(form=[t, *members], effect=effect, sectors=agreement_sectors(world))
         out.append(Scenario(
             "coalition",
-            [coerce, deal, tariff_shock(by=[t, *members], on=h, rate=tariff_rate, sectors=secs)],
+            [coerce, deal, tariff_shock(by=[t, *members], on=h, rate=tariff_rate, sectors=secs,
+                                        exempt=exempt)],
             description=f"Free trade among {t}, {', '.join(members)}"
                         f"{_pairs_clause(world, [deal])}, and joint "
-                        f"{tariff_rate:.0%} retaliation against {h}."))
+                        f"{tariff_rate:.0%} retaliation against {h} ({scope})."))
     return out
+
+
+def coverage(world: World, sectors: Sequence[str] | None, exempt: float) -> str:
+    """What a tariff covers, in words: ``all goods``, ``steel, autos``, ``15% of all goods
+    (85% exempt)``."""
+    if sectors is None or list(sectors) == tariff_sectors(world, None):
+        what = "all goods"
+    else:
+        what = ", ".join(sectors)
+    return f"{1 - exempt:.0%} of {what}, {exempt:.0%} exempt" if exempt > 0 else what
 
 
 def agreement_pairs(world: World, scenario: Scenario) -> dict[str, list[str]]:
@@ -149,7 +175,8 @@ def best_retaliation(world: World, target: str, against: str, tariff: float = 0.
     """The target's retaliatory tariff on the hegemon that maximises its own welfare.
 
     Searches ``rates`` (default 0% to 100% in steps of 2.5 points) under the hegemon's
-    tariff; returns one row per rate (rate, target_welfare_pct, against_welfare_pct),
+    tariff, with the coercion's coverage (``sectors``, ``exempt``) mirrored; returns one row
+    per rate (rate, target_welfare_pct, against_welfare_pct),
     best first. The optimum balances terms-of-trade gains and tariff revenue against
     the loss of trade (the optimal-tariff logic of Costinot & Rodriguez-Clare 2014).
     """
@@ -159,7 +186,8 @@ def best_retaliation(world: World, target: str, against: str, tariff: float = 0.
     secs = tariff_sectors(world, sectors)
     scenarios = [Scenario(f"{r:.4g}", [tariff_shock(by=h, on=t, rate=tariff, sectors=secs,
                                                     exempt=exempt),
-                                       tariff_shock(by=t, on=h, rate=float(r), sectors=secs)])
+                                       tariff_shock(by=t, on=h, rate=float(r), sectors=secs,
+                                                    exempt=exempt)])
                  for r in grid]
     results = solve_many(world, scenarios, theta=theta, deficits=deficits)
     it, ih = world.index(t), world.index(h)
@@ -209,11 +237,16 @@ def responses(world: World, target: str, against: str, tariff: float = 0.25, *,
         scenarios.insert(3, Scenario(
             "retaliate (best rate)", [tariff_shock(by=h, on=t, rate=tariff, sectors=secs,
                                                    exempt=exempt),
-                                      tariff_shock(by=t, on=h, rate=rate, sectors=secs)],
+                                      tariff_shock(by=t, on=h, rate=rate, sectors=secs,
+                                                   exempt=exempt)],
             description=f"{t} answers with {rate:.1%} on {h}, the rate that maximises "
                         f"its own real income (searched 0-100%)."))
     results = solve_many(world, scenarios, theta=theta, deficits=deficits)
     world_pct = world_change_pct(results)
+    secs = tariff_sectors(world, sectors)
+    scope = coverage(world, secs, exempt)
+    covers = {"retaliate": scope, "coalition": scope, "retaliate (best rate)": scope,
+              "retaliate on all goods": coverage(world, tariff_sectors(world, None), 0.0)}
     rows = []
     others = [c for c in world.countries if c not in (t, h)]
     for r, s in zip(results, scenarios, strict=True):
@@ -231,8 +264,9 @@ def responses(world: World, target: str, against: str, tariff: float = 0.25, *,
                 100 * third["welfare_change"].sum() / base_e.sum()),
             "target_exports_pct": float(c.loc[t, "exports_pct"]),
             "description": s.description,
+            "retaliation_covers": covers.get(r.name, "no retaliation"),
         })
     table = pd.DataFrame(rows).set_index("name")
-    if not np.isfinite(table.drop(columns="description").to_numpy(dtype=float)).all():
+    if not np.isfinite(table.drop(columns=list(TEXT_COLUMNS)).to_numpy(dtype=float)).all():
         raise ScenarioError("a response produced a non-finite number; please report this.")
     return table, results

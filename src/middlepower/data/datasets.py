@@ -149,7 +149,11 @@ def _load_shipped(name: str) -> World:
                  source=meta.get("source", ""), regions=meta.get("regions", {}))
 
 
-def load(name: str = "world2023", **columns: str) -> World:
+#: The dataset every door uses when none is named (CLI ``--data``, web ``data``, mp.load()).
+DEFAULT_DATASET = "world2023"
+
+
+def load(name: str = DEFAULT_DATASET, **columns: str) -> World:
     """Load a shipped dataset by name, or a long table from a file path.
 
     Parameters

@@ -510,6 +510,16 @@ class World:
         """Number of sectors."""
         return len(self._sectors)
 
+    def tariff_default_sectors(self) -> list[str] | None:
+        """The sectors a tariff covers when it names none: the one rule for every door.
+
+        Tariffs are levied on goods at the border, so on a world with a ``goods`` sector
+        group (``wiod2014``, ``icio2022``: services trade too) a tariff with no sectors
+        named taxes every goods sector; ``sectors="all"`` taxes services as well. On a
+        world without that group (one sector, ``cp1993``) it covers every sector: None.
+        """
+        return ["goods"] if self.n_sectors > 1 and "goods" in self._sector_groups else None
+
     def _view(self, key: str, make: Any) -> np.ndarray:
         if key not in self._views:
             a = make()
@@ -674,6 +684,12 @@ class World:
                     if close else ""
                 at = f" in {where}" if where else ""
                 head = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
+                if self.n_sectors == 1:
+                    raise UnknownSectorError(
+                        f"unknown sector {item!r}{at}: this world has 1 sector (all goods "
+                        "together), so a shock cannot single out a sector; use a "
+                        "multi-sector dataset (data: wiod2014, --data wiod2014) or omit "
+                        "sectors to cover all goods.")
                 raise UnknownSectorError(
                     f"unknown sector {item!r}{at}{hint} (this world has {self.n_sectors} "
                     f"sector(s); codes and aliases: {head})")

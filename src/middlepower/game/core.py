@@ -95,7 +95,7 @@ class Game:
         free = [s for m in self.moves for s in m.player.internal_free_trade(world)]
         self.base = [*given, *free]
         self.theta, self.deficits, self.tol = theta, deficits, tol
-        self.spending = world.expenditure()
+        self.spending = world.income()  # money-metric weights: final spending
         self.solves = 0
 
     def scenario(self, rates: Sequence[np.ndarray], name: str = "game") -> Scenario:

@@ -297,7 +297,7 @@ def _ticker(progress: Any) -> tuple[Callable[[int, float], None], Callable[[], N
 
 
 def _world_pct(r: Result) -> float:
-    e = r.base.spending
+    e = r.base.income  # world real income: final spending weights
     return float(100 * (e @ r.welfare_hat - e.sum()) / e.sum())
 
 

@@ -115,7 +115,7 @@ def say_no(
 
     def row(name: str, r: Result, th: float, tt: float, coal: float = np.nan,
             iterations: int = 0, seconds: float = 0.0) -> None:
-        e = r.base.spending
+        e = r.base.income
         rows[name] = {"hegemon_tariff": th, "target_tariff": tt,
                       "target_welfare_pct": 100 * (r.welfare_hat[it] - 1),
                       "hegemon_welfare_pct": 100 * (r.welfare_hat[ih] - 1),

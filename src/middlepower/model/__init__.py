@@ -71,7 +71,8 @@ References
    Trade Policy Analysis: The Structural Gravity Model. WTO/UNCTAD.
 """
 
+from .options import SolveOptions
 from .result import Result, Results
 from .solve import solve, solve_many
 
-__all__ = ["Result", "Results", "solve", "solve_many"]
+__all__ = ["Result", "Results", "SolveOptions", "solve", "solve_many"]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any, Literal, get_args
+from typing import Any, get_args
 
 import numpy as np
 
@@ -23,13 +23,13 @@ from ..errors import ConvergenceError, InadmissibleEquilibriumError, ParameterEr
 from ..scenario.patches import SparseBatch, sparse_batch
 from ..scenario.scenario import DeficitClosure, Scenario
 from ._coefficients import Dense, Shared, baseline_matrices, dense, shared
+from .options import Mode, SolveOptions
 from .result import Result, Results, consumer_prices
 
 __all__ = ["Baseline", "solve", "solve_many"]
 
 log = logging.getLogger(__name__)
 
-Mode = Literal["full", "conditional"]
 
 #: Batch x S x N x N elements per array in one chunk: about 5 MB, so that a chunk's
 #: arrays stay in cache (measured: 16 scenarios at N = 193 ran 25% faster than 64).
@@ -137,7 +137,8 @@ def _check_theta(theta: Any, n: int, world: World) -> np.ndarray:
     S = world.n_sectors
     if theta is None:
         own = world.sector_theta
-        return np.tile(own if own is not None else np.full(S, 5.0), (n, 1))
+        return np.tile(own if own is not None else np.full(S, SolveOptions.DEFAULT_THETA),
+                       (n, 1))
     if isinstance(theta, bool | str) or (
             isinstance(theta, Sequence | np.ndarray) and any(isinstance(v, bool | str)
                                                             for v in np.ravel(theta))):
@@ -219,16 +220,21 @@ def _as_scenarios(scenarios: Any) -> list[Scenario]:
 def solve(
     world: World,
     scenario: Scenario | Sequence[Any],
-    theta: float | None = None,
-    deficits: DeficitClosure = "additive",
+    theta: float | SolveOptions | None = None,
+    deficits: DeficitClosure | None = None,
     *,
-    mode: Mode = "full",
-    numeraire: str = "world",
-    tol: float = 1e-10,
-    max_iter: int = 10_000,
-    damping: float = 1.0,
+    options: SolveOptions | None = None,
+    mode: Mode | None = None,
+    numeraire: str | None = None,
+    tol: float | None = None,
+    max_iter: int | None = None,
+    damping: float | None = None,
 ) -> Result:
     """Solve for the counterfactual equilibrium of one scenario.
+
+    Every option defaults to :class:`SolveOptions` (the one place defaults are set): pass
+    ``options=SolveOptions(...)`` (or as the third argument), keyword arguments, or both
+    (keywords that are not None win).
 
     Parameters
     ----------
@@ -237,6 +243,7 @@ def solve(
     scenario : Scenario, or a list of shocks
         Shocks from :func:`mp.tariff`, :func:`mp.agreement`, ... A scenario with variants
         goes to :func:`solve_many`.
+    options : SolveOptions, optional
     theta : float or array of shape (S,), optional
         Trade elasticity (sigma - 1), > 0. By default the world's sectoral elasticities
         (``world.sector_theta``) where it has them, else 5.0. A number applies to every
@@ -291,30 +298,36 @@ def solve(
     if scenario.variants:
         raise ScenarioError(f"scenario {scenario.name!r} has {len(scenario.variants)} variants; "
                             "use mp.solve_many(world, scenario) to solve them side by side.")
-    if theta is not None and np.ndim(theta) == 1 and not isinstance(theta, str):
-        theta = np.asarray(theta, dtype=float)[None, :]
-    return solve_many(world, [scenario], theta, deficits, mode=mode, numeraire=numeraire,
-                      tol=tol, max_iter=max_iter, damping=damping)[0]
+    if isinstance(theta, SolveOptions):
+        options, theta = theta, None
+    opts = SolveOptions.of(options, theta=theta, deficits=deficits, mode=mode,
+                           numeraire=numeraire, tol=tol, max_iter=max_iter, damping=damping)
+    th = opts.theta
+    if th is not None and np.ndim(th) == 1 and not isinstance(th, str):
+        opts = replace(opts, theta=np.asarray(th, dtype=float)[None, :])
+    return solve_many(world, [scenario], options=opts)[0]
 
 
 def solve_many(
     world: World,
     scenarios: Scenario | Iterable[Scenario],
-    theta: float | Sequence[float] | np.ndarray | None = None,
-    deficits: DeficitClosure = "additive",
+    theta: float | Sequence[float] | np.ndarray | SolveOptions | None = None,
+    deficits: DeficitClosure | None = None,
     *,
-    mode: Mode = "full",
-    numeraire: str = "world",
-    tol: float = 1e-10,
-    max_iter: int = 10_000,
-    damping: float = 1.0,
+    options: SolveOptions | None = None,
+    mode: Mode | None = None,
+    numeraire: str | None = None,
+    tol: float | None = None,
+    max_iter: int | None = None,
+    damping: float | None = None,
     chunk_size: int | None = None,
     progress: bool | Callable[[int], None] = False,
 ) -> Results:
     """Solve many scenarios against one baseline in vectorised batches.
 
-    Same parameters as :func:`solve`; a scenario with variants counts as one scenario per
-    variant. Results equal one-by-one solves (each scenario stops at its own iteration).
+    Same parameters as :func:`solve` (defaults from :class:`SolveOptions`); a scenario
+    with variants counts as one scenario per variant. Results equal one-by-one solves
+    (each scenario stops at its own iteration).
 
     Parameters
     ----------
@@ -337,11 +350,17 @@ def solve_many(
     if not isinstance(world, World):
         raise ParameterError(f"world must be an mp.World (e.g. mp.load('world2023')); got "
                              f"{type(world).__name__}.")
+    if isinstance(theta, SolveOptions):
+        options, theta = theta, None
+    opts = SolveOptions.of(options, theta=theta, deficits=deficits, mode=mode,
+                           numeraire=numeraire, tol=tol, max_iter=max_iter, damping=damping)
+    deficits = opts.deficits
     items = _as_scenarios(scenarios)
     if not items:
         raise ScenarioError("no scenarios to solve.")
-    thetas = _check_theta(theta, len(items), world)
-    spec = _check_options(world, thetas, deficits, mode, numeraire, tol, max_iter, damping)
+    thetas = _check_theta(opts.theta, len(items), world)
+    spec = _check_options(world, thetas, opts.deficits, opts.mode, opts.numeraire, opts.tol,
+                          opts.max_iter, opts.damping)
     base = _baseline(world)
     if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) < 1):
         raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer.")
@@ -517,7 +536,7 @@ class _Names(Sequence[str]):
 
 
 def _summaries(world: World, items: Sequence[Scenario], theta: Any = None,
-               deficits: DeficitClosure = "additive", *, patches: Any = None,
+               deficits: DeficitClosure | None = None, *, patches: Any = None,
                progress: bool | Callable[[int], None] = False,
                keys: tuple[str, ...] = ("welfare_hat",)) -> dict[str, np.ndarray]:
     """(b, N) outcomes of many scenarios without building a :class:`Result` each: what
@@ -528,8 +547,10 @@ def _summaries(world: World, items: Sequence[Scenario], theta: Any = None,
     ``patches`` (a :class:`._fast.Patches`, one-sector worlds) stands for the scenarios'
     shocks where an analysis built them directly; ``items`` then only name the rows.
     """
-    thetas = _check_theta(theta, len(items), world)
-    spec = _check_options(world, thetas, deficits, "full", "world", 1e-10, 10_000, 1.0)
+    o = SolveOptions.of(theta=theta, deficits=deficits)
+    thetas = _check_theta(o.theta, len(items), world)
+    spec = _check_options(world, thetas, o.deficits, o.mode, o.numeraire, o.tol, o.max_iter,
+                          o.damping)
     base = _baseline(world)
     th_s = spec.theta[:, :, None]                     # (b, S, 1)
     out = {k: np.empty((len(items), world.n)) for k in keys}

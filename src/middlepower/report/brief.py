@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from ..coercion.exposure import exposure, sector_exposure
 from ..coercion.responses import (
     DEFAULT_COALITION,
     DEFAULT_DIVERSIFY,
+    TEXT_COLUMNS,
     agreement_pairs,
     response_scenarios,
     responses,
@@ -74,6 +76,22 @@ class Brief:
         """One paragraph: how the numbers are made."""
         return method_summary(self.world, self.theta, self.deficits)
 
+    def baseline_line(self, dataset: str | None = None) -> str:
+        """The first line of a brief: the baseline (dataset, year, tariffs) and the threat."""
+        w = self.world
+        size = f"{w.n} economies" + (f" x {w.n_sectors} sectors" if w.n_sectors > 1 else "")
+        m = re.search(r"US tariffs in force on (\d{4}-\d{2}-\d{2})", w.source or "")
+        regime = (f"US tariffs in force on {m.group(1)}" if m else
+                  f"tariffs as in the data ({w.year})" if w.year else "tariffs as in the data")
+        from ..coercion.responses import coverage
+
+        secs = self.sectors
+        scope = coverage(w, secs, self.exempt)
+        name = f"{dataset} " if dataset else ""
+        return (f"Baseline: {name}({size}, {w.year or 'no year'}, {w.unit or 'no unit'}), "
+                f"{regime}. Threat: {self.against} taxes {self.target} at {self.tariff:.0%} "
+                f"({scope}). Answers are long-run equilibria.")
+
     @property
     def caveats(self) -> list[str]:
         """What the numbers leave out."""
@@ -85,12 +103,12 @@ class Brief:
 
     def money(self, pct: float, who: str = "target") -> str:
         """A percent change of ``who`` (target, against, world) in the dataset's unit."""
-        return money(pct, self.spending.get(who, float("nan")), self.world.unit)
+        return money(pct, self.spending.get(who, float("nan")), self.world.unit, signed=True)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: target, against, exposure, responses (list), headline, settings,
         and the page's words: method, caveats, glossary, flags, agreements."""
-        rows = [{"name": name, **{k: (float(v) if k != "description" else v)
+        rows = [{"name": name, **{k: (float(v) if k not in TEXT_COLUMNS else v)
                                   for k, v in row.items()}}
                 for name, row in self.responses.iterrows()]
         return {
@@ -174,7 +192,8 @@ def _cut_phrase(loss: float, base_loss: float) -> str:
 def _headline(t_name: str, h_name: str, table: pd.DataFrame, tariff: float,
               money_of: Any) -> tuple[str, list[str]]:
     """The story in one sentence (what giving in costs, whether retaliation helps, what
-    helps most), then the details as notes. Every word is chosen from the numbers."""
+    helps most), then the details as notes, none repeating the headline. Every word is
+    chosen from the numbers; a loss is written as a loss and a gain as a gain."""
     give = table.loc["give in"]
     ret = table.loc["retaliate"]
     options = table.drop(index=["no coercion", "give in"], errors="ignore")
@@ -187,37 +206,42 @@ def _headline(t_name: str, h_name: str, table: pd.DataFrame, tariff: float,
     elif g_loss > 0 and gain < 0.15 * g_loss:
         verdict = f"barely helps {t_name}"
     else:
-        verdict = f"helps {t_name}: it {_cut_phrase(r_loss, g_loss)}"
-    text = (f"Saying no by retaliating {verdict}: {r_loss:.2f}% of real income lost, against "
-            f"{g_loss:.2f}% ({money_of(g_loss)} a year) for giving in to a {tariff:.0%} "
-            f"{h_name} tariff")
+        verdict = f"helps {t_name}, {_cut_phrase(r_loss, g_loss).replace('cuts', 'cutting')}"
+        verdict = verdict.replace("halves", "halving").replace("removes", "removing") \
+            .replace("does not cut", "not cutting")
+    text = (f"Saying no by retaliating {verdict}: {_loss_words(r_loss)}, against "
+            f"{_loss_words(g_loss).removesuffix(' of real income lost')} "
+            f"({money_of(abs(g_loss))} a year) for giving in to a "
+            f"{tariff:.0%} {h_name} tariff")
     b = options.loc[best]
     if best != "retaliate" and b.target_welfare_pct > give.target_welfare_pct:
         what = {"diversify": "diversifying through new agreements",
                 "coalition": "a coalition"}.get(best, best)
-        if b.target_welfare_pct > 0:
+        if round(b.target_welfare_pct, 2) > 0:
             text += f"; {what} turns the loss into a gain ({b.target_welfare_pct:+.2f}%)"
+        elif round(b.target_welfare_pct, 2) == 0:
+            text += f"; {what} all but removes the loss (to {abs(b.target_welfare_pct):.3f}%)"
         else:
             text += f"; {what} {_cut_phrase(-b.target_welfare_pct, g_loss)} (to " \
                     f"{-b.target_welfare_pct:.2f}%)"
     elif best != "retaliate":
         text += "; no response does better than giving in"
     text += "."
-    notes = [f"Saying no (retaliating) costs {t_name} {-ret.target_welfare_pct:.2f}% of real "
-             f"income vs {g_loss:.2f}% for giving in; {h_name} "
-             f"{_verb(ret.against_welfare_pct)} {abs(ret.against_welfare_pct):.2f}% (if {t_name} "
-             f"gives in, it {_verb(give.against_welfare_pct)} "
-             f"{abs(give.against_welfare_pct):.2f}%).",
+    notes = [f"If {t_name} retaliates, {h_name} {_verb(ret.against_welfare_pct)} "
+             f"{abs(ret.against_welfare_pct):.2f}% of real income; if {t_name} gives in, it "
+             f"{_verb(give.against_welfare_pct)} {abs(give.against_welfare_pct):.2f}%.",
              f"Best response for {t_name}: {best} "
              f"({options.loc[best, 'target_welfare_pct']:+.2f}% real income, "
-             f"{money_of(options.loc[best, 'target_welfare_pct'])})."]
+             f"{money_of(options.loc[best, 'target_welfare_pct'], True)} a year)."]
     if "coalition" in table.index:
         c = table.loc["coalition"]
         if c.target_welfare_pct > give.target_welfare_pct:
-            notes.append(f"The coalition cuts {possessive(t_name)} loss from "
-                         f"{g_loss:.2f}% to {-c.target_welfare_pct:.2f}%, and "
-                         f"{h_name} {_verb(c.against_welfare_pct)} "
-                         f"{abs(c.against_welfare_pct):.2f}%.")
+            change = (f"turns {possessive(t_name)} loss of {g_loss:.2f}% into a gain of "
+                      f"{c.target_welfare_pct:.2f}%" if round(c.target_welfare_pct, 2) > 0
+                      else f"cuts {possessive(t_name)} loss from {g_loss:.2f}% to "
+                           f"{max(-c.target_welfare_pct, 0):.2f}%")
+            notes.append(f"The coalition {change}, and {h_name} "
+                         f"{_verb(c.against_welfare_pct)} {abs(c.against_welfare_pct):.2f}%.")
         else:
             notes.append(f"The coalition does not beat giving in for {t_name} "
                          f"({c.target_welfare_pct:+.2f}% vs {give.target_welfare_pct:+.2f}%): "
@@ -226,14 +250,24 @@ def _headline(t_name: str, h_name: str, table: pd.DataFrame, tariff: float,
     return text, notes
 
 
+def _loss_words(loss: float) -> str:
+    """``1.79% of real income lost``, or ``a gain of 0.12% of real income``."""
+    if round(loss, 2) < 0:
+        return f"a gain of {-loss:.2f}% of real income"
+    digits = 2 if round(loss, 2) > 0 else 3
+    return f"{max(loss, 0):.{digits}f}% of real income lost"
+
+
 def _leverage_note(lev: dict[str, float], tariff: float, t_name: str, h_name: str) -> str:
-    """The bilateral trade war in words; a ratio only when both sides lose."""
+    """The bilateral trade war in words; a ratio only when both sides lose, said as one
+    loss a multiple of the other ("X times less" reads both ways)."""
     lt, lh = lev["target_loss_pct"], lev["against_loss_pct"]
     head = f"In a bilateral {tariff:.0%} tariff war {t_name} would "
     if lt > 0 and lh > 0:
-        stronger, ratio = (h_name, lt / lh) if lt >= lh else (t_name, lh / lt)
+        (big, small), ratio = ((t_name, h_name), lt / lh) if lt >= lh else \
+            ((h_name, t_name), lh / lt)
         return (head + f"lose {lt:.2f}% of real income and {h_name} {lh:.2f}%: "
-                f"{stronger} loses {ratio:.1f} times less.")
+                f"{possessive(big)} loss is {ratio:.1f} times that of {small}.")
     return (head + f"{_verb(-lt)} {abs(lt):.2f}% and {h_name} {_verb(-lh)} {abs(lh):.2f}%; "
             "with a side that gains, a loss ratio means nothing.")
 
@@ -327,7 +361,7 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
     lev = {"tariff": tariff, "against_loss_pct": lev["loss_a"], "target_loss_pct": lev["loss_b"],
            "against_leverage_over_target": lev["leverage_a_over_b"], "gap_pp": lev["gap_pp"]}
     best = search(world, t, h, coalition, tariff=tariff, theta=theta, deficits=deficits, top=5,
-                  sectors=sectors)
+                  sectors=sectors, exempt=exempt)
     from ..coercion.responses import best_retaliation
 
     br = best_retaliation(world, t, h, tariff, theta=theta, deficits=deficits,
@@ -346,13 +380,17 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
                 table[f"{who}_welfare_p{q}"] = [b.loc[(name, code), f"welfare_pct_p{q}"]
                                                 for name in table.index]
     names = dict(zip(world.countries, world.names, strict=True))
-    spend = world.expenditure()
+    # A percent change of real income is a change of what final spending buys: the dollar
+    # base is income (value added + tariff revenue + deficit), not gross spending, which
+    # on a multi-sector world also counts intermediate purchases (about twice as much).
+    spend = world.income()
     spending = {"target": float(spend[world.index(t)]), "against": float(spend[world.index(h)]),
                 "world": float(spend.sum())}
     for who in ("target", "against", "world"):
         table[f"{who}_welfare_change"] = table[f"{who}_welfare_pct"] / 100 * spending[who]
     headline, notes = _headline(names[t], names[h], table, tariff,
-                                lambda pct: money(pct, spending["target"], world.unit))
+                                lambda pct, signed=False: money(pct, spending["target"],
+                                                                world.unit, signed))
     scen = {x.name: x for x in response_scenarios(world, t, h, tariff, diversify_with, coalition,
                                                    sectors=sectors, exempt=exempt)}
     pairs = {k: agreement_pairs(world, scen[k]) for k in ("diversify", "coalition") if k in scen}
@@ -376,7 +414,11 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
     say, svg = None, None
     if game if game is not None else world.n_sectors == 1:
         say, svg = _game(world, t, h, coalition, theta, deficits)
-        notes.append(say.sentence)
+        opt = float(say.table.loc["give in", "hegemon_tariff"])
+        notes.append(f"Tariff game: {say.sentence[:-1]} (there {names[h]} sets its optimal "
+                     f"tariff on {names[t]}, {opt:.0%}, not the {tariff:.0%} of the table "
+                     f"above, and both sides' tariffs cover all goods; same closure and "
+                     f"elasticities).")
     from .. import __version__
 
     shown = {t, h, *_present_codes(world, coalition), *_top_movers(results, 8)}

@@ -501,7 +501,7 @@ def results_html(world: World, results: Results, title: str, *,
             + _selector("map-variant", [r.name for r in results], "Variant shown on the map")
             + "<div id='chart-map' class='chart'></div>"
             f"<p class='meta'>{html.escape(_clip_note(welfare, names))}</p></section>")
-    spend = world.expenditure()
+    spend = world.income()  # the base of a real-income change (see brief)
     for k, r in enumerate(results):
         c = r.countries
         codes = ordered(c, (pinned or {}).get(r.name, ()), top)
@@ -510,7 +510,8 @@ def results_html(world: World, results: Results, title: str, *,
         for code in codes:
             x = c.loc[code]
             row = [_mark(code, names, flags), x.welfare_pct,
-                   money(x.welfare_pct, float(spend[world.index(code)]), world.unit)]
+                   money(x.welfare_pct, float(spend[world.index(code)]), world.unit,
+                         signed=True)]
             if has_band:
                 q = bands.loc[(r.name, code)]
                 row.append(f"{human_pct(q.welfare_pct_p5)} to {human_pct(q.welfare_pct_p95)}")

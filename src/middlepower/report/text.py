@@ -14,7 +14,9 @@ GLOSSARY: dict[str, str] = {
     "real income (welfare)": "what a country's spending buys: income (wages, tariff revenue "
                              "and the fixed trade deficit) divided by the price index of what "
                              "it buys. The headline measure; its change in dollars is the "
-                             "baseline spending times the percent change.",
+                             "baseline income (final spending: value added, tariff revenue "
+                             "and the trade deficit, not intermediate purchases) times the "
+                             "percent change.",
     "real GDP": "value added deflated by the price index; unlike real income it leaves out "
                 "tariff revenue, so it can fall where welfare rises.",
     "theta (trade elasticity)": "how strongly trade responds to costs: a 1% rise in the cost "
@@ -27,6 +29,10 @@ GLOSSARY: dict[str, str] = {
                   "effect: nine draws in ten fall inside it.",
     "leverage": "in a bilateral tariff war, how many times more one side loses than the "
                 "other; shown only when both sides lose.",
+    "Shapley share": "a coalition member's fair share of the coalition's total gain: its "
+                     "average contribution over every order in which members could join. "
+                     "A negative share means the coalition gains less, on average, when this "
+                     "member joins: it costs the others more than it brings.",
     "pp (percentage point)": "the difference between two percentages: -1.0% against -1.5% is "
                              "0.5 pp better.",
 }
@@ -68,17 +74,20 @@ def caveats(world: Any) -> list[str]:
     return out
 
 
-def money(pct: float, base: float, unit: str) -> str:
-    """``-1.89%`` of a baseline of 2,100 (``"USD bn"``) -> ``"USD 40 bn"``, sign kept.
+def money(pct: float, base: float, unit: str, signed: bool = False) -> str:
+    """``-1.89%`` of a baseline of 2,100 (``"USD bn"``) -> ``"-USD 40 bn"``.
 
-    Amounts under 1 in the unit are shown with one decimal; larger ones rounded.
+    A negative amount always shows its sign; a positive one shows ``+`` when ``signed``
+    (a change), none otherwise (an amount lost, already said in words). Amounts under 10
+    in the unit are shown with one decimal; larger ones rounded.
     """
     amount = pct / 100.0 * base
     if not math.isfinite(amount):
         return ""
     cur, _, scale = unit.partition(" ")
     digits = 1 if abs(amount) < 10 else 0
-    sign = "-" if amount < 0 and round(abs(amount), digits) > 0 else ""
+    shown = round(abs(amount), digits) > 0
+    sign = "-" if amount < 0 and shown else ("+" if signed and amount > 0 and shown else "")
     body = f"{abs(amount):,.{digits}f}"
     return f"{sign}{cur} {body} {scale}".strip() if scale else f"{sign}{body} {cur}".strip()
 

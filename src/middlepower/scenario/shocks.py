@@ -16,7 +16,9 @@ All shocks are applied, in order, to three (S, N, N) arrays (sector, exporter, i
 S = 1 for a one-sector world): the new tariffs t', the partial effects beta (log of the
 change in flows at constant prices, ``dhat^-theta = exp(beta)``), and log iceberg-cost
 changes log(dhat). ``tariff`` and ``trade_cost`` take ``sectors=`` (codes, names or
-aliases such as ``steel``; every sector when omitted); the others hit every sector.
+aliases such as ``steel``). Omitted, a tariff taxes every goods sector (services too only
+with ``sectors="all"``; :meth:`World.tariff_default_sectors`) and a trade cost every
+sector; the others hit every sector.
 """
 
 from __future__ import annotations
@@ -216,7 +218,7 @@ class Tariff(_Shock):
     @model_validator(mode="after")
     def _sectors(self) -> Tariff:
         if self.sectors is not None and not self.sectors:
-            raise ValueError("sectors is empty; omit it to tax every sector")
+            raise ValueError("sectors is empty; omit it to tax every goods sector")
         from ..data.groups import groups
 
         by = _as_list(self.by)
@@ -224,6 +226,13 @@ class Tariff(_Shock):
             raise ValueError(f"{self.by!r} would tax itself: a country cannot tax its own "
                              "goods; name another economy in 'on'")
         return self
+
+    def _sector_index(self, world: World, sectors: list[str] | None, where: str
+                      ) -> np.ndarray:
+        """A tariff with no sectors named taxes goods (:meth:`World.tariff_default_sectors`)."""
+        if sectors is None:
+            sectors = world.tariff_default_sectors()
+        return super()._sector_index(world, sectors, where)
 
     @property
     def applied_rate(self) -> float:
@@ -570,8 +579,9 @@ def tariff(by: Countries, on: Countries, rate: float, *, add: bool = False,
     rate : float
         Ad valorem rate; replaces the baseline tariff, or adds to it with ``add=True``.
     sectors : str or list of str, optional
-        Sector codes, names or aliases (``"steel"``, ``"autos"``); every sector when
-        omitted. Needs a multi-sector world for anything but ``"all"``.
+        Sector codes, names or aliases (``"steel"``, ``"autos"``). Omitted: every goods
+        sector (on a world with services, ``"all"`` taxes them too). Needs a multi-sector
+        world for anything but ``"all"``.
     exempt : float, default 0
         Share of the flow that enters duty-free (USMCA-qualifying goods, say): the rate
         applied is ``rate * (1 - exempt)``.

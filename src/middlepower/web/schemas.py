@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..data.datasets import datasets
+from ..data.datasets import DEFAULT_DATASET, datasets
 from ..scenario.scenario import Scenario
 
 __all__ = ["BriefRequest", "CoalitionRequest", "CurvesRequest", "LeverageRequest",
@@ -49,9 +49,11 @@ def _check_data(v: str | None) -> str | None:
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    data: str = Field("world2023", description="A shipped dataset (GET /api/v1/datasets).")
-    theta: Theta = 5.0
-    deficits: Closure = "additive"
+    data: str = Field(DEFAULT_DATASET, description="A shipped dataset (GET /api/v1/datasets).")
+    # None: SolveOptions' default (the dataset's own elasticities; the additive closure),
+    # as on the command line
+    theta: Theta | None = None
+    deficits: Closure | None = None
 
     _data = field_validator("data")(_check_data)
 
@@ -141,7 +143,7 @@ class SuggestRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     text: str = Field(description="The story as plain text (at most 100,000 characters).")
-    data: str = Field("world2023", description="A shipped dataset.")
+    data: str = Field(DEFAULT_DATASET, description="A shipped dataset.")
     min_confidence: float = Field(0.0, ge=0, le=1)
 
     _data = field_validator("data")(_check_data)

@@ -19,9 +19,9 @@ import pandas as pd
 from .. import coalition as co
 from ..coercion import DEFAULT_COALITION, DEFAULT_DIVERSIFY
 from ..coercion import leverage as run_leverage
-from ..data import World, datasets, groups, load
+from ..data import DEFAULT_DATASET, World, datasets, groups, load
 from ..errors import ParameterError, ScenarioError
-from ..model import solve_many
+from ..model import SolveOptions, solve_many
 from ..report import brief as make_brief
 from ..scenario import Scenario
 from ..uncertainty import uncertainty
@@ -197,7 +197,7 @@ def _baseline(name: str, step: str, theta: float | None, deficits: str) -> World
 
 
 def world_as_of(name: str, as_of: str | None, theta: float | None = None,
-                deficits: str = "additive") -> tuple[World, dict[str, Any] | None]:
+                deficits: str | None = None) -> tuple[World, dict[str, Any] | None]:
     """The dataset, or its equilibrium with the US tariffs in force on ``as_of``.
 
     Worlds are cached per (dataset, tariff step, theta, deficits): every day between two
@@ -210,6 +210,7 @@ def world_as_of(name: str, as_of: str | None, theta: float | None = None,
 
     step = step_of(as_of)  # DateRangeError (400) outside the tracker's range
     day = str(step.date())
+    deficits = SolveOptions.of(deficits=deficits).deficits
     return _baseline(name, day, theta, deficits), {"as_of": as_of, "step": day,
                                                    "event": EVENTS.get(day, "")}
 
@@ -257,8 +258,8 @@ def check_brief(req: BriefRequest, limits: Limits) -> tuple[str, str, dict[str, 
 def brief(req: BriefRequest, limits: Limits) -> dict[str, Any]:
     """The coercion brief as JSON, plus every response's welfare change by economy (map)."""
     t, h, kw = check_brief(req, limits)
-    world, as_of = world_as_of(req.data, req.as_of, req.theta, req.deficits)
-    b = make_brief(world, t, h, req.tariff, theta=req.theta, deficits=req.deficits,
+    world, as_of = world_as_of(req.data, req.as_of, req.theta, _deficits(req))
+    b = make_brief(world, t, h, req.tariff, theta=req.theta, deficits=_deficits(req),
                    bands=req.bands, **kw)
     out = b.to_dict()
     rows = []
@@ -280,6 +281,11 @@ def brief(req: BriefRequest, limits: Limits) -> dict[str, Any]:
         as_of=as_of, table=out["responses"],
     )
     return tidy(out)
+
+
+def _deficits(req: Any) -> str:
+    """The request's deficit closure, or SolveOptions' default (one place for defaults)."""
+    return SolveOptions.of(deficits=req.deficits).deficits
 
 
 def _too_many_draws(bands: int, limits: Limits) -> None:
@@ -313,12 +319,15 @@ def solve(req: SolveRequest, limits: Limits) -> dict[str, Any]:
     if req.bands > limits.max_draws:
         _too_many_draws(req.bands, limits)
     scenario = _scenario(req, limits)
-    name = req.data or scenario.data or "world2023"
+    name = req.data or scenario.data or DEFAULT_DATASET
     world = world_of(name)
-    theta = req.theta or scenario.theta or 5.0
-    deficits = req.deficits or scenario.deficits or "additive"
+    # the command line's rule, in one place: request beats file beats SolveOptions' default
+    # (theta None: each sector's own elasticity, not 5 for all)
+    opts = SolveOptions.for_scenario(scenario, theta=req.theta, deficits=_deficits(req))
+    theta, deficits = opts.theta, opts.deficits
+    scenario.check(world)
     variants = scenario.expand()
-    results = solve_many(world, variants, theta=theta, deficits=deficits)
+    results = solve_many(world, variants, options=opts)
     parts = []
     for r in results:
         c = r.countries[list(OUTCOMES)].reset_index()
@@ -328,14 +337,16 @@ def solve(req: SolveRequest, limits: Limits) -> dict[str, Any]:
     table.insert(2, "name", table["country"].map(dict(zip(world.countries, world.names,
                                                           strict=True))))
     if req.bands:
-        bands = uncertainty(world, variants, n=req.bands, theta=(0.8 * theta, 1.2 * theta),
+        bands = uncertainty(world, variants, n=req.bands,
+                            theta=None if theta is None else (0.8 * theta, 1.2 * theta),
                             deficits=deficits, percentiles=(5, 95)).table
         keys = pd.MultiIndex.from_arrays([table["scenario"], table["country"]])
         for q in (5, 95):
             table[f"welfare_p{q}"] = bands[f"welfare_pct_p{q}"].reindex(keys).to_numpy()
     out: dict[str, Any] = {
         "scenario": scenario.model_dump(mode="json", exclude_none=True),
-        "yaml": scenario.to_yaml(), "dataset": name, "theta": theta, "deficits": deficits,
+        "yaml": scenario.to_yaml(), "dataset": name, "theta": theta,
+        "theta_label": opts.theta_label(world), "deficits": deficits,
         "unit": world.unit, "variants": [r.name for r in results],
         "diagnostics": [{"scenario": r.name, "iterations": r.iterations,
                          "max_residual": r.max_residual} for r in results],
@@ -380,7 +391,7 @@ def leverage(req: LeverageRequest, progress: Callable[[int], None] | None = None
     """The leverage matrix as a tidy pair table (a, b, losses, ratio, gap)."""
     world = world_of(req.data)
     lev = run_leverage(world, req.tariff, embargo=req.embargo, countries=req.countries,
-                       theta=req.theta, deficits=req.deficits, executor=executor,
+                       theta=req.theta, deficits=_deficits(req), executor=executor,
                        progress=progress or False)
     names = dict(zip(world.countries, world.names, strict=True))
     order = list(lev.matrix.index)
@@ -403,7 +414,7 @@ def coalition_search(req: CoalitionRequest, limits: Limits, executor: Any = None
     _check_count(len(cands), limits.max_candidates, "candidates")
     table = co.search(world, t, h, cands, instrument=req.instrument, objective=req.objective,
                       max_size=req.max_size, require_all_gain=req.require_all_gain,
-                      tariff=req.tariff, top=req.top, theta=req.theta, deficits=req.deficits,
+                      tariff=req.tariff, top=req.top, theta=req.theta, deficits=_deficits(req),
                       executor=executor)
     table = table.assign(partners=[list(p) for p in table["partners"]])
     return tidy({"target": t, "against": h, "candidates": cands, "unit": world.unit,
@@ -417,7 +428,7 @@ def shapley(req: MembersRequest, limits: Limits, executor: Any = None) -> dict[s
     members = _codes(world, req.members, (t, h), "members")
     _check_count(len(members), limits.max_members, "members")
     table = co.shapley(world, t, h, members, instrument=req.instrument, tariff=req.tariff,
-                       theta=req.theta, deficits=req.deficits, executor=executor)
+                       theta=req.theta, deficits=_deficits(req), executor=executor)
     return tidy({"target": t, "against": h, "members": members, "unit": world.unit,
                  "table": _records(table.reset_index())})
 
@@ -429,7 +440,7 @@ def stability(req: MembersRequest, limits: Limits, executor: Any = None) -> dict
     members = _codes(world, req.members, (t, h), "members")
     _check_count(len(members), limits.max_members, "members")
     st = co.stability(world, t, h, members, instrument=req.instrument, tariff=req.tariff,
-                      theta=req.theta, deficits=req.deficits, executor=executor)
+                      theta=req.theta, deficits=_deficits(req), executor=executor)
     table = st["members"].reset_index()
     stay_out = list(table.loc[~table["gains"], "member"])
     out = {"target": t, "against": h, "members": members, "unit": world.unit,

@@ -32,8 +32,10 @@ def _name_of(world: World) -> dict[str, str]:
 
 
 def _kw(req: Any) -> dict[str, Any]:
+    from ..model import SolveOptions
+
     return {"bounds": tuple(req.bounds), "local": req.local, "theta": req.theta,
-            "deficits": req.deficits}
+            "deficits": SolveOptions.of(deficits=req.deficits).deficits}
 
 
 def _economies(world: World, countries: Any) -> list[dict[str, Any]]:

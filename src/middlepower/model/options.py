@@ -1,0 +1,105 @@
+"""``SolveOptions``: how an equilibrium is solved, in one frozen object.
+
+Every default of the solver lives here and nowhere else: :func:`mp.solve`,
+:func:`mp.solve_many`, the analyses, the command line and the web API all take or build a
+``SolveOptions``, so that the same scenario gives the same number whichever door it comes
+in by. Keyword arguments that a caller leaves at ``None`` mean "the option's default".
+
+A scenario file may set ``theta`` and ``deficits``; :meth:`SolveOptions.for_scenario`
+merges them with the caller's choices in the one order every door uses: an explicit
+option beats the file, the file beats the default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any, Literal, get_args
+
+from ..errors import ParameterError
+from ..scenario.scenario import DeficitClosure
+
+__all__ = ["DeficitClosure", "Mode", "SolveOptions"]
+
+Mode = Literal["full", "conditional"]
+
+
+@dataclass(frozen=True, slots=True)
+class SolveOptions:
+    """Options of a solve; see :mod:`middlepower.model` for the equations they select.
+
+    Parameters
+    ----------
+    theta : float, array of shape (S,), or None, default None
+        Trade elasticity (sigma - 1). None: the world's own sectoral elasticities
+        (``world.sector_theta``) where it has them, else :attr:`DEFAULT_THETA`.
+    deficits : {"additive", "ratio", "zero"}, default "additive"
+        Closure for trade imbalances.
+    mode : {"full", "conditional"}, default "full"
+    numeraire : str, default "world"
+        ``"world"``, a country code, or ``"price:CODE"``.
+    tol : float, default 1e-10
+    max_iter : int, default 10000
+    damping : float, default 1.0
+
+    Examples
+    --------
+    >>> from middlepower.model import SolveOptions
+    >>> SolveOptions(theta=4.0).deficits
+    'additive'
+    >>> SolveOptions().merged(deficits="ratio", theta=None).deficits
+    'ratio'
+    """
+
+    #: The trade elasticity of a world without its own (one-sector worlds).
+    DEFAULT_THETA = 5.0
+
+    theta: Any = None
+    deficits: DeficitClosure = "additive"
+    mode: Mode = "full"
+    numeraire: str = "world"
+    tol: float = 1e-10
+    max_iter: int = 10_000
+    damping: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.deficits not in get_args(DeficitClosure):
+            raise ParameterError(f"deficits={self.deficits!r}: expecting one of "
+                                 f"{get_args(DeficitClosure)}.")
+        if self.mode not in get_args(Mode):
+            raise ParameterError(f"mode={self.mode!r}: expecting one of {get_args(Mode)}.")
+
+    def merged(self, **overrides: Any) -> SolveOptions:
+        """A copy with every override that is not None applied."""
+        names = {f.name for f in fields(self)}
+        unknown = sorted(set(overrides) - names)
+        if unknown:
+            raise ParameterError(f"unknown solve option(s) {unknown}; expecting "
+                                 f"{sorted(names)}.")
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return replace(self, **given) if given else self
+
+    @classmethod
+    def of(cls, options: SolveOptions | None = None, **overrides: Any) -> SolveOptions:
+        """``options`` (or the defaults) with the non-None keyword arguments applied."""
+        if options is not None and not isinstance(options, SolveOptions):
+            raise ParameterError(f"options must be an mp.SolveOptions; got "
+                                 f"{type(options).__name__}.")
+        return (options or cls()).merged(**overrides)
+
+    @classmethod
+    def for_scenario(cls, scenario: Any, options: SolveOptions | None = None,
+                     **overrides: Any) -> SolveOptions:
+        """The options of a scenario file: explicit overrides, then the file's ``theta``
+        and ``deficits``, then ``options`` or the defaults."""
+        base = cls.of(options).merged(theta=getattr(scenario, "theta", None),
+                                      deficits=getattr(scenario, "deficits", None))
+        return base.merged(**overrides)
+
+    def theta_label(self, world: Any) -> str:
+        """How the trade elasticity is set, in a few words (for tables and pages)."""
+        if self.theta is not None:
+            try:
+                return f"{float(self.theta):g}"
+            except (TypeError, ValueError):
+                return "per sector (given)"
+        return "sectoral" if world.sector_theta is not None else f"{self.DEFAULT_THETA:g}"
