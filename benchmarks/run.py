@@ -234,57 +234,49 @@ def _random_tariffs(world: mp.World, k: int, seed: int) -> list[mp.Scenario]:
 
 
 def bench_paths(quick: bool) -> list[dict]:
-    """The issue-11 table: today's (plain) path and the fast path, timed in the same run."""
-    import importlib
-
+    """The issue-11 table: the plain (reference) engine and the fast path, timed in the
+    same run; each backend chosen by ``SolveOptions.backend``, never by module switches."""
     from middlepower import coalition, coercion
 
-    solve_mod = importlib.import_module("middlepower.model.solve")
-    fast_mod = importlib.import_module("middlepower.model._fast")
-    fast_mod._KERNEL_AFTER = 0.0      # the compiled kernel from the first solve
+    mp.model.warm_up()                # the compiled kernel from the first solve
+    compiled, numpy_loop, reference = (mp.SolveOptions(backend=b)
+                                       for b in ("compiled", "numpy", "reference"))
     w, full = mp.load("world2023"), mp.load("world2023-full")
     rep = 5 if quick else 30
-    cases: list[tuple[str, Callable[[], object], int, str]] = []
+    cases: list[tuple[str, Callable[[mp.SolveOptions], object], int, str]] = []
     for name, world in (("world2023", w), ("world2023-full", full)):
         s = _tariff_scenario(world)
         cases.append((f"one solve, {name} (N = {world.n})",
-                      lambda world=world, s=s: mp.solve(world, s), rep, "ms"))
+                      lambda o, world=world, s=s: mp.solve(world, s, options=o), rep, "ms"))
     for n, k in ((40, 1024), (193, 256)):
         world = synthetic(n, seed=1)[0]
         scen = _random_tariffs(world, k, 2)
         cases.append((f"batch of {k:,} at N = {n}",
-                      lambda world=world, scen=scen: mp.solve_many(world, scen), 3,
-                      f"/{k}"))
+                      lambda o, world=world, scen=scen: mp.solve_many(world, scen, options=o),
+                      3, f"/{k}"))
     c12 = ["EU27", "GBR", "JPN", "KOR", "AUS", "MEX", "CHN", "IND", "BRA", "CHE", "NOR",
            "TUR"]
     cases.append(("coalition search, 2^12 subsets, world2023",
-                  lambda: coalition.search(w, "CAN", "USA", c12, top=None), 3, "s"))
+                  lambda o: coalition.search(w, "CAN", "USA", c12, top=None, options=o), 3,
+                  "s"))
     cases.append(("Shapley, 12 players, world2023",
-                  lambda: coalition.shapley(w, "CAN", "USA", c12[:11]), 3, "s"))
+                  lambda o: coalition.shapley(w, "CAN", "USA", c12[:11], options=o), 3, "s"))
     scen = mp.Scenario.from_yaml(HERE.parent / "examples" / "us_tariffs_on_canada.yaml")
     cases.append(("uncertainty, 1,000 draws x 4 variants",
-                  lambda: mp.uncertainty(w, scen, n=1000), 3, "s"))
-    cases.append(("leverage matrix, world2023 (741 wars)", lambda: coercion.leverage(w), 3,
-                  "s"))
+                  lambda o: mp.uncertainty(w, scen, n=1000, options=o), 3, "s"))
+    cases.append(("leverage matrix, world2023 (741 wars)",
+                  lambda o: coercion.leverage(w, options=o), 3, "s"))
     cases.append(("leverage matrix, world2023-full (18,528 wars)",
-                  lambda: coercion.leverage(full), 1, "s"))
+                  lambda o: coercion.leverage(full, options=o), 1, "s"))
     rows = []
     for label, fn, r, unit in cases:
-        fn()                                   # warm caches (baseline, BLAS, imports)
-        t_fast = _tmin(fn, r)
+        fn(compiled)                           # warm caches (baseline, BLAS, imports)
+        t_fast = _tmin(lambda fn=fn: fn(compiled), r)
         slow = quick and "18,528" in label
         t_loop = float("nan")
         if label.startswith(("one solve", "batch")):   # the fast path's own NumPy loop
-            fast_mod._KERNEL = False
-            try:
-                t_loop = _tmin(fn, r)
-            finally:
-                fast_mod._KERNEL = True
-        solve_mod._FAST = False
-        try:
-            t_plain = float("nan") if slow else _tmin(fn, r)
-        finally:
-            solve_mod._FAST = True
+            t_loop = _tmin(lambda fn=fn: fn(numpy_loop), r)
+        t_plain = float("nan") if slow else _tmin(lambda fn=fn: fn(reference), r)
 
         def fmt(t: float, unit: str = unit) -> str:
             if t != t:

@@ -618,6 +618,11 @@ def coalition(
         for name, r in sh.iterrows():
             st.add_row(str(name), f"{r.shapley:,.2f}", f"{r.share_pct:.1f}",
                        f"{r.standalone:,.2f}")
+        if (sh["shapley"] < 0).any():
+            st.caption = ("A negative share: on average the coalition gains less when this "
+                          "member joins than without it (it costs the others more than it "
+                          "brings); the shares still add up to the whole gain.")
+            st.caption_justify = "left"
         console.print(st)
     elif shapley and len(ranking):
         console.print(f"Acting alone ranks first for {target}: there is no coalition gain to "

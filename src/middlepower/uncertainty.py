@@ -26,6 +26,7 @@ import pandas as pd
 from .data.world import World
 from .errors import ParameterError, ScenarioError
 from .estimate.defaults import RTA_EFFECT, PartialEffectEstimate
+from .model.options import SolveOptions
 from .model.solve import _summaries
 from .scenario.patches import sparse_batch, sparse_runs
 from .scenario.scenario import Scenario
@@ -94,7 +95,8 @@ class _Runs(Sequence[Scenario]):
         return _with_effect(self._base[v], float(self._betas[d]))
 
 
-def _patches(world: World, runs: _Runs, base: list[Scenario], betas: np.ndarray) -> Any:
+def _patches(world: World, runs: _Runs, base: list[Scenario], betas: np.ndarray,
+             options: Any = None) -> Any:
     """The fast path's patches of every run, from shock lists (no Scenario per run); None
     where the fast path does not apply. The first draw's runs are checked as scenarios
     first, so that an invalid scenario raises as it always did; the other draws differ
@@ -103,7 +105,7 @@ def _patches(world: World, runs: _Runs, base: list[Scenario], betas: np.ndarray)
     from .model.solve import _fast_one_sector
 
     sparse_batch(world, runs[:len(base)])
-    if not _fast_one_sector(world):
+    if not _fast_one_sector(world, options):
         return None
     sb = sparse_runs(world, [_shocks_with_effect(s, float(b)) for b in betas for s in base])
     return _fast.Patches(sb.b, sb.row, sb.exporter, sb.importer, sb.tariffs, sb.beta,
@@ -117,10 +119,11 @@ def uncertainty(
     *,
     theta: float | tuple[float, float] | None = None,
     effect: PartialEffectEstimate | None = None,
-    deficits: str = "additive",
+    deficits: str | None = None,
     percentiles: Sequence[float] = (5, 50, 95),
     seed: int = 0,
     progress: bool = False,
+    options: SolveOptions | None = None,
 ) -> Bands:
     """Percentile bands of a scenario's outcomes under parameter uncertainty.
 
@@ -138,7 +141,10 @@ def uncertainty(
         estimate reviewed by Head & Mayer (2014), about 5.
     effect : PartialEffectEstimate, optional
         Distribution of the agreement effect (beta, se); the shipped RTA estimate if None.
-    deficits : {"additive", "ratio"}
+    deficits : {"additive", "ratio"}, optional
+    options : SolveOptions, optional
+        Everything else about the solve (closure, backend, tolerance); ``deficits``,
+        where given, overrides it. Its theta is not used: the draws set theta.
     percentiles : sequence of float, default (5, 50, 95)
     seed : int
 
@@ -157,9 +163,10 @@ def uncertainty(
     if any(not 0 <= q <= 100 for q in qs):
         raise ParameterError(f"percentiles {qs} must lie in [0, 100].")
     rng = np.random.default_rng(seed)
+    opts = SolveOptions.of(options, deficits=deficits)
     if theta is None:
         own = world.sector_theta if world.sector_theta is not None \
-            else np.full(world.n_sectors, 5.0)
+            else np.full(world.n_sectors, SolveOptions.DEFAULT_THETA)
         thetas = rng.uniform(0.8, 1.2, n)[:, None] * own[None, :]
     elif isinstance(theta, int | float) and not isinstance(theta, bool):
         thetas = np.full(n, float(theta))
@@ -179,8 +186,8 @@ def uncertainty(
                             "pooled into one band; give every scenario its own name.")
     runs = _Runs(base, betas)
     # (runs, N) outcomes straight from the solver: no Result, no N x N array per run
-    out = _summaries(world, runs, np.repeat(thetas, len(base), axis=0), deficits,
-                     patches=_patches(world, runs, base, betas),
+    out = _summaries(world, runs, np.repeat(thetas, len(base), axis=0), options=opts,
+                     patches=_patches(world, runs, base, betas, opts),
                      progress=progress, keys=("welfare_hat", "w_hat", "price_index_hat",
                                               "exports"))
     theta_draw = thetas if thetas.ndim == 1 else thetas.mean(axis=1)

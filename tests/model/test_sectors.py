@@ -295,7 +295,6 @@ def test_chunks_solved_on_threads_equal_one_by_one(monkeypatch):
 def test_shared_coefficients_equal_dense_copies(monkeypatch, kw):
     """The multi-sector engine's shared baseline matrices with scattered changes
     (model/_coefficients.Shared) give the dense per-scenario copies' equilibria."""
-    solve_mod = __import__("importlib").import_module("middlepower.model.solve")
     w = _world(N=6, S=3, seed=2)
     c = w.countries
     scen = [mp.Scenario("tariff", [mp.tariff(by=c[0], on=c[1], rate=0.4, sectors="s1")]),
@@ -307,8 +306,8 @@ def test_shared_coefficients_equal_dense_copies(monkeypatch, kw):
                                                sectors=["s0", "s2"])]),
             mp.Scenario("nothing", [])]
     shared = mp.solve_many(w, scen, chunk_size=4, **kw)
-    monkeypatch.setattr(solve_mod, "_SHARED", False)
-    dense = mp.solve_many(w, scen, chunk_size=4, **kw)
+    dense = mp.solve_many(w, scen, chunk_size=4, options=mp.SolveOptions(backend="reference"),
+                          **kw)
     for a, b in zip(shared, dense, strict=True):
         assert a.iterations == b.iterations, a.name
         assert np.abs(a.welfare_hat - b.welfare_hat).max() < 1e-12, a.name

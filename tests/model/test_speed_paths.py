@@ -1,6 +1,6 @@
 """The fast one-sector path (model/_fast.py) against plain references.
 
-Two references: the engine with the fast path switched off (``solve._FAST = False``, the
+Two references: the engine with the fast path switched off (``backend="reference"``, the
 dense batched solver), and a plain dense fixed point written here, one scenario at a time,
 with no batching, patches or acceleration. Welfare must agree to 1e-10. The fast path's
 iteration runs either in the compiled kernel (model/_kernel.py, numba) or in its NumPy
@@ -25,23 +25,20 @@ solve_mod = importlib.import_module("middlepower.model.solve")
 fast_mod = importlib.import_module("middlepower.model._fast")
 
 
-@pytest.fixture(params=["kernel", "numpy"])
-def loop(request, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run the fast path's iteration in the compiled kernel, then in the NumPy loop."""
-    monkeypatch.setattr(fast_mod, "_KERNEL", request.param == "kernel")
-    monkeypatch.setattr(fast_mod, "_KERNEL_AFTER", 0.0)
-    return request.param
+@pytest.fixture(params=["compiled", "numpy"])
+def loop(request) -> mp.SolveOptions:
+    """The fast path's iteration in the compiled kernel, then in the NumPy loop: options."""
+    return mp.SolveOptions(backend=request.param)
+
+
+REFERENCE = mp.SolveOptions(backend="reference")
 
 
 @pytest.fixture
-def plain(monkeypatch: pytest.MonkeyPatch):
-    """Run a callable with the fast path switched off."""
+def plain():
+    """Run a callable on the plain (reference) engine: the fast path off, by option."""
     def run(fn, *args, **kw):
-        monkeypatch.setattr(solve_mod, "_FAST", False)
-        try:
-            return fn(*args, **kw)
-        finally:
-            monkeypatch.setattr(solve_mod, "_FAST", True)
+        return fn(*args, options=REFERENCE, **kw)
     return run
 
 
@@ -103,7 +100,7 @@ def test_fast_batch_equals_plain_engine(world2023, plain, monkeypatch, kw, loop)
     fallbacks = []
     real = solve_mod._solve_batch
     monkeypatch.setattr(solve_mod, "_solve_batch", lambda *a: fallbacks.append(1) or real(*a))
-    fast = mp.solve_many(world2023, scen, **kw)
+    fast = mp.solve_many(world2023, scen, options=loop, **kw)
     assert not fallbacks   # the fast path solved every scenario itself
     ref = plain(mp.solve_many, world2023, scen, **kw)
     assert fallbacks
@@ -119,7 +116,7 @@ def test_fast_batch_equals_plain_engine(world2023, plain, monkeypatch, kw, loop)
 @pytest.mark.parametrize("deficits", ["additive", "ratio"])
 def test_fast_path_equals_plain_fixed_point(world2023, deficits, loop):
     for s in _scenarios(world2023)[-5:]:
-        r = mp.solve(world2023, s, theta=5.0, deficits=deficits)
+        r = mp.solve(world2023, s, theta=5.0, deficits=deficits, options=loop)
         ref = _plain_fixed_point(world2023, s, 5.0, ratio=deficits == "ratio")
         assert np.abs(r.welfare_hat - ref).max() < 1e-10, s.name
 
@@ -175,10 +172,10 @@ def test_fast_path_reports_errors_as_the_plain_path(world2023, plain, loop):
     cut = mp.Scenario("cut", [mp.embargo("CAN", [c for c in world2023.countries
                                                  if c != "CAN"])])
     with pytest.raises(errors.ScenarioError, match="cut off from all trade"):
-        mp.solve(world2023, cut)
+        mp.solve(world2023, cut, options=loop)
     hard = mp.Scenario("hard", [mp.tariff(by="USA", on="CHN", rate=2.0)])
     with pytest.raises(errors.ConvergenceError) as fast:
-        mp.solve(world2023, hard, max_iter=3)
+        mp.solve(world2023, hard, max_iter=3, options=loop)
     with pytest.raises(errors.ConvergenceError) as ref:
         plain(mp.solve, world2023, hard, max_iter=3)
     assert str(fast.value) == str(ref.value)
@@ -193,7 +190,7 @@ def _patches_and_spec(world: mp.World, scen: list[mp.Scenario], **kw):
     theta = solve_mod._check_theta(kw.get("theta"), len(scen), world)
     spec = solve_mod._check_options(world, theta, kw.get("deficits", "additive"), "full",
                                     kw.get("numeraire", "world"), 1e-10,
-                                    kw.get("max_iter", 10_000), 1.0)
+                                    kw.get("max_iter", 10_000), 1.0, "numpy")
     return fb, p, spec
 
 
@@ -203,8 +200,7 @@ def test_kernel_iterates_as_the_numpy_loop(world2023, monkeypatch, kw):
     """Same iteration counts, residuals on the same side of the tolerance, and the same
     fixed point; the rows' patches may come in any order."""
     fb, p, spec = _patches_and_spec(world2023, _scenarios(world2023), **kw)
-    monkeypatch.setattr(fast_mod, "_KERNEL", False)
-    x0, it0, res0, div0, _ = fast_mod.solve_patches(fb, p, spec)
+    x0, it0, res0, div0, _ = fast_mod.solve_patches(fb, p, spec)   # backend "numpy"
     kernel = fast_mod._load_kernel()
     assert kernel is not None
     shuffled = np.random.default_rng(0).permutation(len(p.row))
@@ -241,16 +237,15 @@ def test_kernel_is_loaded_only_when_solves_pay_for_it():
 def test_kernel_failure_falls_back_to_numpy(world2023, plain, monkeypatch, caplog):
     """If numba cannot be imported (or the kernel compiled), solves go on in NumPy, with
     a warning, and give the same numbers."""
-    monkeypatch.setattr(fast_mod, "_KERNEL", True)
-    monkeypatch.setattr(fast_mod, "_KERNEL_AFTER", 0.0)
+    monkeypatch.setattr(fast_mod, "_KERNEL_BROKEN", False)
     monkeypatch.setattr(fast_mod, "_kernel_mod", [])
     monkeypatch.setitem(sys.modules, "numba", None)           # import numba -> ImportError
     monkeypatch.setitem(sys.modules, "middlepower.model._kernel", None)
     scen = _scenarios(world2023)[-5:]
     with caplog.at_level(logging.WARNING, logger="middlepower.model._fast"):
-        got = mp.solve_many(world2023, scen)
+        got = mp.solve_many(world2023, scen, options=mp.SolveOptions(backend="compiled"))
     assert "compiled solver kernel is unavailable" in caplog.text
-    assert fast_mod._KERNEL is False          # warned once, not at every solve
+    assert fast_mod._KERNEL_BROKEN is True    # warned once, not at every solve
     ref = plain(mp.solve_many, world2023, scen)
     for f, r in zip(got, ref, strict=True):
         assert np.abs(f.welfare_hat - r.welfare_hat).max() < 1e-10

@@ -188,11 +188,7 @@ def test_fast_solves_from_patches_equal_the_plain_path(world2023: mp.World) -> N
             mp.agreement(form=[b, c, "CAN"] if "CAN" not in (b, c) else [b, c]),
             mp.trade_cost(c, a, float(rng.uniform(0, 0.2)))]))
     fast = mp.solve_many(world2023, scenarios)
-    solve_mod._FAST = False
-    try:
-        plain = mp.solve_many(world2023, scenarios)
-    finally:
-        solve_mod._FAST = True
+    plain = mp.solve_many(world2023, scenarios, options=mp.SolveOptions(backend="reference"))
     for f, p in zip(fast, plain, strict=True):
         np.testing.assert_allclose(f.welfare_hat, p.welfare_hat, rtol=0, atol=1e-12)
 

@@ -34,6 +34,7 @@ from ..coercion.responses import agreement_sectors, tariff_sectors
 from ..data.world import World
 from ..errors import ParameterError
 from ..model.batch import run_many
+from ..model.options import SolveOptions
 from ..model.solve import _summaries
 from ..scenario.lazy import LazyScenarios
 from ..scenario.scenario import Scenario
@@ -71,7 +72,7 @@ class CoalitionGame:
     instrument: str = "both"
     effect: float | None = None
     theta: float | None = None
-    deficits: str = "additive"
+    deficits: str | None = None
     executor: Any = None
     progress: bool = False
     welfare_pct: dict[frozenset, np.ndarray] = field(default_factory=dict, repr=False)
@@ -80,6 +81,9 @@ class CoalitionGame:
     #: Share of the target's exports that enters duty-free; the coalition's retaliation
     #: mirrors it (the same share of the hegemon's goods escapes it).
     exempt: float = 0.0
+    #: How every coalition is solved (:class:`mp.SolveOptions`); theta and deficits above,
+    #: where given, override it.
+    options: SolveOptions | None = None
     _gains: dict[frozenset, float] = field(default_factory=dict, repr=False, init=False)
 
     def __post_init__(self) -> None:
@@ -117,18 +121,22 @@ class CoalitionGame:
             return
         if self.executor is None:   # (N,) outcomes only, no Result per coalition
             scenarios = LazyScenarios(todo, self.scenario)
-            welfare = _summaries(self.world, scenarios, self.theta, self.deficits,
-                                 patches=_patches(self, todo, scenarios),
+            welfare = _summaries(self.world, scenarios, patches=_patches(self, todo, scenarios),
+                                 options=self.solve_options,
                                  progress=self.progress)["welfare_hat"]
         else:
             welfare = [r.welfare_hat for r in run_many(
                 self.world, [self.scenario(s) for s in todo], executor=self.executor,
-                progress=self.progress, theta=self.theta, deficits=self.deficits)]
+                progress=self.progress, options=self.solve_options)]
         welfare = np.asarray(welfare)                        # (sets, N)
         pct, level = 100 * (welfare - 1), self._spend * (welfare - 1)
         for s, p, lv in zip(todo, pct, level, strict=True):
             self.welfare_pct[s] = p
             self.welfare_level[s] = lv
+
+    @property
+    def solve_options(self) -> SolveOptions:
+        return SolveOptions.of(self.options, theta=self.theta, deficits=self.deficits)
 
     def members(self, player: str) -> list[str]:
         """Economies a player stands for (itself, or a group's members)."""
@@ -201,7 +209,7 @@ def _patches(game: CoalitionGame, sets: list[frozenset], scenarios: LazyScenario
     from ..model.solve import _fast_one_sector
 
     world = game.world
-    if not _fast_one_sector(world) or game.sectors is not None:
+    if not _fast_one_sector(world, game.solve_options) or game.sectors is not None:
         return None
     idx = game._idx
     h, t = idx[game.against], idx[game.target]
@@ -378,11 +386,12 @@ def search(
     beam_width: int = 8,
     top: int | None = 20,
     theta: float | None = None,
-    deficits: str = "additive",
+    deficits: str | None = None,
     sectors: str | list[str] | None = None,
     exempt: float = 0.0,
     executor: Any = None,
     progress: bool = False,
+    options: SolveOptions | None = None,
 ) -> pd.DataFrame:
     """Rank the coalitions of ``candidates`` that answer ``against``'s tariff on ``target``.
 
@@ -412,6 +421,8 @@ def search(
     sectors, exempt
         The coercion's sectors and duty-free share (as :func:`mp.brief`); the coalition's
         retaliation mirrors them.
+    theta, deficits, options
+        As in :func:`mp.solve`.
     executor : dask.distributed.Client or address, optional
 
     Returns
@@ -426,7 +437,7 @@ def search(
     if objective not in get_args(Objective):
         raise ParameterError(f"objective={objective!r}: expecting one of {get_args(Objective)}.")
     game = CoalitionGame(world, target, against, tariff, instrument, effect, theta, deficits,
-                         executor, progress, sectors=sectors, exempt=exempt)
+                         executor, progress, sectors=sectors, exempt=exempt, options=options)
     cands = _check_candidates(game, candidates)
     if method == "auto":
         method = "exhaustive" if len(cands) <= EXHAUSTIVE_MAX else "beam"
@@ -488,10 +499,11 @@ def shapley(
     n_perm: int | None = None,
     seed: int = 0,
     theta: float | None = None,
-    deficits: str = "additive",
+    deficits: str | None = None,
     sectors: str | list[str] | None = None,
     executor: Any = None,
     game: CoalitionGame | None = None,
+    options: SolveOptions | None = None,
 ) -> pd.DataFrame:
     """Split the coalition's gain among its members (the target included) by Shapley value.
 
@@ -507,7 +519,7 @@ def shapley(
         (0 when exact), standalone (v of the player alone).
     """
     game = game or CoalitionGame(world, target, against, tariff, instrument, effect, theta,
-                                 deficits, executor, sectors=sectors)
+                                 deficits, executor, sectors=sectors, options=options)
     players = [game.target, *_check_candidates(game, members)]
     exact = n_perm is None and len(players) <= EXHAUSTIVE_MAX
     if exact:
@@ -537,9 +549,10 @@ def stability(
     tariff: float = 0.25,
     effect: float | None = None,
     theta: float | None = None,
-    deficits: str = "additive",
+    deficits: str | None = None,
     sectors: str | list[str] | None = None,
     executor: Any = None,
+    options: SolveOptions | None = None,
 ) -> dict[str, Any]:
     """Is the coalition of ``target`` and ``members`` stable?
 
@@ -551,7 +564,7 @@ def stability(
         too large to check) and ``core_violations`` (DataFrame of blocking coalitions).
     """
     game = CoalitionGame(world, target, against, tariff, instrument, effect, theta, deficits,
-                         executor, sectors=sectors)
+                         executor, sectors=sectors, options=options)
     players = [game.target, *_check_candidates(game, members)]
     grand = frozenset(players)
     game.solve([grand, frozenset(), *[grand - {m} for m in players]])

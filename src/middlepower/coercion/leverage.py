@@ -27,6 +27,7 @@ import pandas as pd
 from ..data.world import World
 from ..errors import ParameterError
 from ..model.batch import run_many
+from ..model.options import SolveOptions
 from ..scenario.lazy import LazyScenarios
 from ..scenario.scenario import Scenario
 from ..scenario.shocks import embargo as embargo_shock
@@ -76,8 +77,9 @@ def trade_war(a: str, b: str, tariff: float = 0.25, embargo: bool = False,
 
 def leverage(world: World, tariff: float = 0.25, *, embargo: bool = False,
              countries: list[str] | None = None, theta: float | None = None,
-             deficits: str = "additive", executor: Any = None,
-             progress: bool = False, sectors: str | list[str] | None = None) -> Leverage:
+             deficits: str | None = None, executor: Any = None,
+             progress: bool = False, sectors: str | list[str] | None = None,
+             options: SolveOptions | None = None) -> Leverage:
     """Bilateral trade wars between every pair of economies (or of ``countries``).
 
     Parameters
@@ -89,8 +91,9 @@ def leverage(world: World, tariff: float = 0.25, *, embargo: bool = False,
         Stop all trade between the two instead.
     countries : list of str, optional
         Restrict to these economies (default: all; N (N - 1) / 2 solves).
-    theta, deficits
-        As in :func:`mp.solve`.
+    theta, deficits, options
+        As in :func:`mp.solve` (``options`` a :class:`mp.SolveOptions`; the keywords,
+        where given, override it).
     executor : dask.distributed.Client or address, optional
         Run on a Dask cluster.
     sectors : str or list of str, optional
@@ -113,12 +116,12 @@ def leverage(world: World, tariff: float = 0.25, *, embargo: bool = False,
     secs = tariff_sectors(world, sectors)
     scenarios = LazyScenarios(pairs, lambda p: trade_war(*p, tariff, embargo, secs))
     idx = {c: k for k, c in enumerate(world.countries)}
-    welfare = _welfare_fast(world, scenarios, pairs, idx, tariff, embargo, theta, deficits,
+    opts = SolveOptions.of(options, theta=theta, deficits=deficits)
+    welfare = _welfare_fast(world, scenarios, pairs, idx, tariff, embargo, opts,
                             progress) if executor is None else None
     if welfare is None:
         welfare = np.stack([r.welfare_hat for r in run_many(
-            world, list(scenarios), executor=executor, progress=progress, theta=theta,
-            deficits=deficits)])
+            world, list(scenarios), executor=executor, progress=progress, options=opts)])
     spend = world.income()
     ia = np.array([idx[a] for a, _ in pairs], dtype=np.intp)
     ib = np.array([idx[b] for _, b in pairs], dtype=np.intp)
@@ -136,15 +139,15 @@ def leverage(world: World, tariff: float = 0.25, *, embargo: bool = False,
     return Leverage(table, tuple(codes), how)
 
 def _welfare_fast(world: World, scenarios: Sequence[Scenario], pairs: list[tuple[str, str]],
-                  idx: dict[str, int], tariff: float, embargo: bool, theta: float | None,
-                  deficits: str, progress: bool) -> np.ndarray | None:
+                  idx: dict[str, int], tariff: float, embargo: bool, opts: SolveOptions,
+                  progress: bool) -> np.ndarray | None:
     """Welfare changes (wars, N) from the shared baseline patched on each war's two pairs,
     without a dense copy of the shocks per war; None where the fast path does not apply
     (several sectors, or the plain path asked for), and the caller solves as usual."""
     from ..model import _fast
     from ..model.solve import _baseline, _fast_one_sector, _summaries
 
-    if not _fast_one_sector(world):
+    if not _fast_one_sector(world, opts):
         return None
     base = _baseline(world)
     k = len(pairs)
@@ -162,5 +165,5 @@ def _welfare_fast(world: World, scenarios: Sequence[Scenario], pairs: list[tuple
     patches = _fast.Patches(k, row, i, j, t_new, beta, np.zeros(len(i)))
     if not _fast.same_as_arrays(patches, 0, scenarios[0].arrays(world), t0):
         return None
-    return _summaries(world, scenarios, theta, deficits, patches=patches,
+    return _summaries(world, scenarios, patches=patches, options=opts,
                       progress=progress)["welfare_hat"]

@@ -22,8 +22,10 @@ Gram matrix updated one column per iteration (the least-squares problem is the s
 the order of its columns).
 
 The iteration itself runs in the compiled loop of :mod:`._kernel` (numba, one scenario at
-a time, no per-iteration allocation) when ``_KERNEL`` is on and numba loads; the NumPy loop
-here is the fallback, and the reference the benchmarks time the kernel against.
+a time, no per-iteration allocation) on the ``"compiled"`` backend (and on ``"auto"`` once a
+process has iterated long enough to pay for loading it) when numba loads; the NumPy loop
+here (``"numpy"``) is the fallback, and the reference the benchmarks time the kernel
+against.
 
 Used for one-sector worlds without input-output links, ``mode="full"`` and a world or
 country numeraire; everything else, and the reporting of errors, goes to the plain path.
@@ -45,10 +47,9 @@ __all__ = ["Base1", "Patches", "base1", "patches_from_arrays", "solve_patches"]
 
 log = logging.getLogger(__name__)
 
-#: Iterate in the compiled kernel (:mod:`._kernel`); False runs the NumPy loop of this
-#: module. Turned off for the rest of the process, with a warning, when numba cannot be
-#: imported or the kernel cannot be compiled.
-_KERNEL = True
+#: A fact, not a switch: True once numba could not be imported or the kernel not compiled
+#: (warned once); the NumPy loop then serves every backend for the rest of the process.
+_KERNEL_BROKEN = False
 
 #: Seconds of NumPy iteration a process spends before it loads the kernel. Loading numba
 #: and the kernel from numba's cache costs 0.4-0.6 s (measured; 5 s to compile it the very
@@ -315,7 +316,9 @@ def solve_patches(fb: Base1, p: Patches, spec: _Spec, memory: int = 5
     """Iterate to the fixed point; returns log w (b, N), iterations, residual, diverged,
     and (compiled kernel only) the equations' values there, for :func:`evaluate`."""
     small = p.b <= _KERNEL_MAX_B or fb.n <= _KERNEL_MAX_N
-    if _KERNEL and small and (_kernel_mod or _numpy_seconds[0] >= _KERNEL_AFTER):
+    wanted = spec.backend == "compiled" or (
+        spec.backend == "auto" and (_kernel_mod or _numpy_seconds[0] >= _KERNEL_AFTER))
+    if wanted and small and not _KERNEL_BROKEN:
         kernel = _load_kernel()
         if kernel is not None:
             return _iterate_compiled(kernel, fb, p, spec, memory)
@@ -330,7 +333,7 @@ def solve_patches(fb: Base1, p: Patches, spec: _Spec, memory: int = 5
 def _load_kernel() -> Any:
     """The compiled kernel module, imported (and compiled, or loaded from numba's cache)
     on first use; None, with a warning, if that fails: the NumPy loop then serves."""
-    global _KERNEL
+    global _KERNEL_BROKEN
     if _kernel_mod:
         return _kernel_mod[0]
     t0 = time.perf_counter()
@@ -342,7 +345,7 @@ def _load_kernel() -> Any:
                                "plain Python")
         from . import _kernel
     except Exception as exc:   # ImportError, numba's compile errors, a broken cache
-        _KERNEL = False
+        _KERNEL_BROKEN = True
         log.warning("middlepower: the compiled solver kernel is unavailable (%s: %s); "
                     "using the NumPy path, which gives the same results more slowly. "
                     "Reinstall numba (pip install 'numba>=0.61') to restore it.",

@@ -107,6 +107,7 @@ class _Spec:
     tol: float
     max_iter: int
     damping: float
+    backend: str = "auto"  # SolveOptions.backend
 
 
 @dataclass
@@ -173,7 +174,8 @@ def _check_theta(theta: Any, n: int, world: World) -> np.ndarray:
 
 
 def _check_options(world: World, theta: np.ndarray, deficits: str, mode: str,
-                   numeraire: str, tol: float, max_iter: int, damping: float) -> _Spec:
+                   numeraire: str, tol: float, max_iter: int, damping: float,
+                   backend: str = "auto") -> _Spec:
     if deficits not in get_args(DeficitClosure):
         raise ParameterError(f"deficits={deficits!r}: expecting one of "
                              f"{get_args(DeficitClosure)}.")
@@ -201,7 +203,7 @@ def _check_options(world: World, theta: np.ndarray, deficits: str, mode: str,
             code, ref_price = numeraire.removeprefix("price:"), True
         ref = world.index(code)
     return _Spec(theta, deficits, mode == "conditional", ref, ref_price, float(tol),
-                 int(max_iter), float(damping))
+                 int(max_iter), float(damping), backend)
 
 
 def _as_scenarios(scenarios: Any) -> list[Scenario]:
@@ -360,7 +362,7 @@ def solve_many(
         raise ScenarioError("no scenarios to solve.")
     thetas = _check_theta(opts.theta, len(items), world)
     spec = _check_options(world, thetas, opts.deficits, opts.mode, opts.numeraire, opts.tol,
-                          opts.max_iter, opts.damping)
+                          opts.max_iter, opts.damping, opts.backend)
     base = _baseline(world)
     if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) < 1):
         raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer.")
@@ -371,16 +373,6 @@ def solve_many(
     return Results(out)
 
 
-#: Use the fast one-sector path (:mod:`._fast`) where it applies; False forces the plain
-#: path everywhere (the reference the tests and benchmarks compare against).
-_FAST = True
-
-#: Multi-sector worlds keep the baseline's coefficient matrices shared by a batch
-#: (:class:`._coefficients.Shared`); False gives every scenario its own dense copy
-#: (:class:`._coefficients.Dense`, the reference the tests compare against). One-sector
-#: worlds off the fast path always use the dense copies.
-_SHARED = True
-
 #: Scenarios x sectors x economies per chunk with shared coefficients: a scenario then
 #: holds (S, N) arrays and its Anderson history, about 20 (2 S + 1) N doubles (wiod2014:
 #: 27 scenarios per chunk, 30-40 MB).
@@ -390,9 +382,12 @@ _SHARED_BLOCK = 60_000
 Coefficients = Dense | Shared
 
 
-def _shares(base: Baseline) -> bool:
-    """Does a batch on this baseline use shared coefficients?"""
-    return _SHARED and (len(base.sectors) > 1 or base.has_io)
+def _shares(base: Baseline, spec: _Spec) -> bool:
+    """Does a batch on this baseline use shared coefficients? Multi-sector worlds keep
+    the baseline's matrices shared by a batch (:class:`._coefficients.Shared`) except on
+    the ``"reference"`` backend, where every scenario has its own dense copy
+    (:class:`._coefficients.Dense`); one-sector worlds off the fast path always do."""
+    return spec.backend != "reference" and (len(base.sectors) > 1 or base.has_io)
 
 
 #: Scenarios x N per chunk on the fast path. Its arrays are (b, N) (and the shared
@@ -402,20 +397,22 @@ def _shares(base: Baseline) -> bool:
 _FAST_BLOCK = 50_000
 
 
-def _fast_one_sector(world: World) -> bool:
-    """Does the fast path serve full solves of ``world`` (one sector, no input-output)?"""
-    return _fast_base(_baseline(world))
+def _fast_one_sector(world: World, options: SolveOptions | None = None) -> bool:
+    """Does the fast path (:mod:`._fast`) serve full solves of ``world`` (one sector, no
+    input-output) with these options (any backend but ``"reference"``)?"""
+    backend = (options or SolveOptions()).backend
+    return backend != "reference" and _fast_base(_baseline(world))
 
 
 def _fast_base(base: Baseline) -> bool:
-    return _FAST and len(base.sectors) == 1 and not base.has_io
+    return len(base.sectors) == 1 and not base.has_io
 
 
 def _fast_applies(base: Baseline, spec: _Spec) -> bool:
     """...and for these settings (the fast path has the world and country numeraires and
     the additive and ratio closures)."""
-    return (_fast_base(base) and not spec.conditional and not spec.ref_price
-            and spec.deficits != "zero")
+    return (spec.backend != "reference" and _fast_base(base) and not spec.conditional
+            and not spec.ref_price and spec.deficits != "zero")
 
 
 def _solutions(world: World, base: Baseline, items: Sequence[Scenario], spec: _Spec,
@@ -437,7 +434,7 @@ def _solutions(world: World, base: Baseline, items: Sequence[Scenario], spec: _S
         default = max(1, _FAST_BLOCK // n)
     else:
         shocks = sparse_batch(world, items)   # every shock validated before any solve
-        default = max(1, _SHARED_BLOCK // (S * n) if _shares(base) else
+        default = max(1, _SHARED_BLOCK // (S * n) if _shares(base, spec) else
                       _MAX_BLOCK // (S * n * n))
     size = int(chunk_size) if chunk_size else default
 
@@ -537,6 +534,7 @@ class _Names(Sequence[str]):
 
 def _summaries(world: World, items: Sequence[Scenario], theta: Any = None,
                deficits: DeficitClosure | None = None, *, patches: Any = None,
+               options: SolveOptions | None = None,
                progress: bool | Callable[[int], None] = False,
                keys: tuple[str, ...] = ("welfare_hat",)) -> dict[str, np.ndarray]:
     """(b, N) outcomes of many scenarios without building a :class:`Result` each: what
@@ -547,10 +545,10 @@ def _summaries(world: World, items: Sequence[Scenario], theta: Any = None,
     ``patches`` (a :class:`._fast.Patches`, one-sector worlds) stands for the scenarios'
     shocks where an analysis built them directly; ``items`` then only name the rows.
     """
-    o = SolveOptions.of(theta=theta, deficits=deficits)
+    o = SolveOptions.of(options, theta=theta, deficits=deficits)
     thetas = _check_theta(o.theta, len(items), world)
     spec = _check_options(world, thetas, o.deficits, o.mode, o.numeraire, o.tol, o.max_iter,
-                          o.damping)
+                          o.damping, o.backend)
     base = _baseline(world)
     th_s = spec.theta[:, :, None]                     # (b, S, 1)
     out = {k: np.empty((len(items), world.n)) for k in keys}
@@ -874,7 +872,7 @@ def _scatter(full: _State, rows: np.ndarray, part: _State) -> _State:
 
 def _solve_batch(base: Baseline, shocks: SparseBatch, spec: _Spec,
                  names: list[str]) -> _Solution:
-    c = shared(base, shocks, spec.theta) if _shares(base) else dense(base, shocks, spec.theta)
+    c = shared(base, shocks, spec.theta) if _shares(base, spec) else dense(base, shocks, spec.theta)
     if not spec.conditional and spec.deficits != "zero":
         _check_isolation(base, c, names)
     st, it, res, diverged = _solve_hat(c, base, spec)

@@ -64,10 +64,9 @@ def _warm_kernel() -> None:
     after its first half-second of solving."""
     import threading
 
-    from ..model import _fast
+    from ..model import warm_up
 
-    _fast._KERNEL_AFTER = 0.0
-    threading.Thread(target=_fast._load_kernel, name="middlepower-kernel", daemon=True).start()
+    threading.Thread(target=warm_up, name="middlepower-kernel", daemon=True).start()
 
 
 def __getattr__(name: str) -> Any:
