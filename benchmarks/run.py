@@ -323,8 +323,8 @@ def _kernel_load_row() -> dict:
     import subprocess
     import tempfile
 
-    code = ("import time, numpy, middlepower.model._fast; t = time.perf_counter(); "
-            "from middlepower.model import _kernel; print(time.perf_counter() - t)")
+    code = ("import time, numpy, middlepower.model.backends; t = time.perf_counter(); "
+            "from middlepower.model import kernel; print(time.perf_counter() - t)")
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "NUMBA_CACHE_DIR": cache}
         times = [float(subprocess.run([sys.executable, "-c", code], env=env, check=True,
@@ -341,18 +341,16 @@ def bench_patches(quick: bool) -> list[dict]:
     import importlib
     from itertools import combinations
 
-    from middlepower.model import _fast
     from middlepower.scenario.lazy import LazyScenarios
-    from middlepower.scenario.patches import sparse_batch
+    from middlepower.scenario.patches import patch_of_arrays, sparse_batch
 
     search = importlib.import_module("middlepower.coalition.search")
     unc = importlib.import_module("middlepower.uncertainty")
     w = mp.load("world2023")
-    t0 = w.sector_tariffs[0]
+    t0 = w.sector_tariffs
 
     def dense(items: list[mp.Scenario]) -> object:
-        return _fast.Patches.concat([_fast.patches_from_arrays([s.arrays(w)], t0)
-                                     for s in items])
+        return patch_of_arrays([s.arrays(w) for s in items], t0)
 
     game = search.CoalitionGame(w, "CAN", "USA")
     cands = search._check_candidates(game, ["EU27", "GBR", "JPN", "KOR", "AUS", "MEX", "CHN",

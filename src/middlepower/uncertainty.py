@@ -26,8 +26,8 @@ import pandas as pd
 from .data.world import World
 from .errors import ParameterError, ScenarioError
 from .estimate.defaults import RTA_EFFECT, PartialEffectEstimate
+from .model import summaries
 from .model.options import SolveOptions
-from .model.solve import _summaries
 from .scenario.patches import sparse_batch, sparse_runs
 from .scenario.scenario import Scenario
 from .scenario.shocks import Agreement
@@ -101,15 +101,12 @@ def _patches(world: World, runs: _Runs, base: list[Scenario], betas: np.ndarray,
     where the fast path does not apply. The first draw's runs are checked as scenarios
     first, so that an invalid scenario raises as it always did; the other draws differ
     only in the agreement effect."""
-    from .model import _fast
-    from .model.solve import _fast_one_sector
+    from .model import fast_path_applies
 
     sparse_batch(world, runs[:len(base)])
-    if not _fast_one_sector(world, options):
+    if not fast_path_applies(world, options):
         return None
-    sb = sparse_runs(world, [_shocks_with_effect(s, float(b)) for b in betas for s in base])
-    return _fast.Patches(sb.b, sb.row, sb.exporter, sb.importer, sb.tariffs, sb.beta,
-                         sb.log_dhat)
+    return sparse_runs(world, [_shocks_with_effect(s, float(b)) for b in betas for s in base])
 
 
 def uncertainty(
@@ -186,7 +183,7 @@ def uncertainty(
                             "pooled into one band; give every scenario its own name.")
     runs = _Runs(base, betas)
     # (runs, N) outcomes straight from the solver: no Result, no N x N array per run
-    out = _summaries(world, runs, np.repeat(thetas, len(base), axis=0), options=opts,
+    out = summaries(world, runs, np.repeat(thetas, len(base), axis=0), options=opts,
                      patches=_patches(world, runs, base, betas, opts),
                      progress=progress, keys=("welfare_hat", "w_hat", "price_index_hat",
                                               "exports"))

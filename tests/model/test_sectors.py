@@ -271,7 +271,7 @@ def test_zero_deficit_closure_balances_trade():
 def test_chunks_solved_on_threads_equal_one_by_one(monkeypatch):
     """Chunks of a multi-sector batch solved on a thread per core give exactly the results
     of the chunks one after another, in order; the first failing chunk raises."""
-    fast_mod = __import__("importlib").import_module("middlepower.model._fast")
+    fast_mod = __import__("importlib").import_module("middlepower.model.backends")
     w = _world(N=6, S=3, seed=4)
     c = w.countries
     scen = [mp.Scenario(f"t{k}", [mp.tariff(by=c[k % 6], on=c[(k + 1) % 6], rate=0.05 * k)])

@@ -1,9 +1,9 @@
-"""The fast one-sector path (model/_fast.py) against plain references.
+"""The one-sector sparse path (model/onesector.py, model/backends.py) against plain references.
 
 Two references: the engine with the fast path switched off (``backend="reference"``, the
 dense batched solver), and a plain dense fixed point written here, one scenario at a time,
 with no batching, patches or acceleration. Welfare must agree to 1e-10. The fast path's
-iteration runs either in the compiled kernel (model/_kernel.py, numba) or in its NumPy
+iteration runs either in the compiled kernel (model/kernel.py, numba) or in its NumPy
 loop; both are tested, against the references and against each other (same iterations).
 """
 
@@ -20,9 +20,12 @@ import pytest
 
 import middlepower as mp
 from middlepower import coalition, coercion, errors
+from middlepower.scenario.patches import ShockPatch, patch_of_arrays
 
-solve_mod = importlib.import_module("middlepower.model.solve")
-fast_mod = importlib.import_module("middlepower.model._fast")
+engine = importlib.import_module("middlepower.model.engine")
+fast_mod = importlib.import_module("middlepower.model.backends")
+onesector = importlib.import_module("middlepower.model.onesector")
+diagnostics = importlib.import_module("middlepower.model.diagnostics")
 
 
 @pytest.fixture(params=["compiled", "numpy"])
@@ -98,8 +101,8 @@ def test_fast_batch_equals_plain_engine(world2023, plain, monkeypatch, kw, loop)
     if kw.get("theta") == "per-scenario":
         kw = {"theta": np.linspace(3.0, 9.0, len(scen))}
     fallbacks = []
-    real = solve_mod._solve_batch
-    monkeypatch.setattr(solve_mod, "_solve_batch", lambda *a: fallbacks.append(1) or real(*a))
+    real = engine._solve_batch
+    monkeypatch.setattr(engine, "_solve_batch", lambda *a: fallbacks.append(1) or real(*a))
     fast = mp.solve_many(world2023, scen, options=loop, **kw)
     assert not fallbacks   # the fast path solved every scenario itself
     ref = plain(mp.solve_many, world2023, scen, **kw)
@@ -123,15 +126,15 @@ def test_fast_path_equals_plain_fixed_point(world2023, deficits, loop):
 
 def test_one_solve_takes_the_fast_path(world2023, monkeypatch):
     calls = []
-    real = solve_mod._fast_batch
-    monkeypatch.setattr(solve_mod, "_fast_batch", lambda *a: calls.append(1) or real(*a))
+    real = engine._fast_batch
+    monkeypatch.setattr(engine, "_fast_batch", lambda *a: calls.append(1) or real(*a))
     mp.solve(world2023, [mp.tariff(by="USA", on="CHN", rate=0.25)])
     assert calls
 
 
 def test_summaries_equal_results(world2023):
     scen = _scenarios(world2023)
-    out = solve_mod._summaries(world2023, scen, 5.0, keys=(
+    out = mp.model.summaries(world2023, scen, 5.0, keys=(
         "welfare_hat", "w_hat", "price_index_hat", "exports"))
     res = mp.solve_many(world2023, scen, theta=5.0)
     foreign = ~np.eye(world2023.n, dtype=bool)
@@ -182,16 +185,14 @@ def test_fast_path_reports_errors_as_the_plain_path(world2023, plain, loop):
 
 
 def _patches_and_spec(world: mp.World, scen: list[mp.Scenario], **kw):
-    base = solve_mod._baseline(world)
-    fb = fast_mod.base1(base, world._views)
-    t0 = base.sector_tariffs[0]
-    p = fast_mod.Patches.concat([fast_mod.patches_from_arrays([s.arrays(world)], t0)
-                                 for s in scen])
-    theta = solve_mod._check_theta(kw.get("theta"), len(scen), world)
-    spec = solve_mod._check_options(world, theta, kw.get("deficits", "additive"), "full",
-                                    kw.get("numeraire", "world"), 1e-10,
-                                    kw.get("max_iter", 10_000), 1.0, "numpy")
-    return fb, p, spec
+    base = mp.model.baseline(world)
+    fb = base.one_sector
+    p = patch_of_arrays([s.arrays(world) for s in scen], base.sector_tariffs)
+    theta = diagnostics._check_theta(kw.get("theta"), len(scen), world)
+    spec = diagnostics._check_options(world, theta, kw.get("deficits", "additive"), "full",
+                                      kw.get("numeraire", "world"), 1e-10,
+                                      kw.get("max_iter", 10_000), 1.0, "numpy")
+    return fb, p, onesector.deltas(fb, p, spec.theta[:, 0]), spec
 
 
 @pytest.mark.parametrize("kw", [{}, {"deficits": "ratio"}, {"numeraire": "USA"},
@@ -199,15 +200,16 @@ def _patches_and_spec(world: mp.World, scen: list[mp.Scenario], **kw):
 def test_kernel_iterates_as_the_numpy_loop(world2023, monkeypatch, kw):
     """Same iteration counts, residuals on the same side of the tolerance, and the same
     fixed point; the rows' patches may come in any order."""
-    fb, p, spec = _patches_and_spec(world2023, _scenarios(world2023), **kw)
-    x0, it0, res0, div0, _ = fast_mod.solve_patches(fb, p, spec)   # backend "numpy"
+    fb, p, d, spec = _patches_and_spec(world2023, _scenarios(world2023), **kw)
+    x0, it0, res0, div0, _ = fast_mod.solve_patches(fb, p, d, spec)   # backend "numpy"
     kernel = fast_mod._load_kernel()
     assert kernel is not None
     shuffled = np.random.default_rng(0).permutation(len(p.row))
-    p2 = fast_mod.Patches(p.b, *(v[shuffled] for v in (p.row, p.i, p.j, p.t_new, p.beta,
-                                                        p.log_dhat)))
+    p2 = ShockPatch(p.b, *(v[shuffled] for v in (p.row, p.sector, p.exporter, p.importer,
+                                                 p.tariffs, p.beta, p.log_dhat)))
     for patches in (p, p2):
-        x1, it1, res1, div1, _ = fast_mod._iterate_compiled(kernel, fb, patches, spec, 5)
+        dp = onesector.deltas(fb, patches, spec.theta[:, 0])
+        x1, it1, res1, div1, _ = fast_mod._iterate_compiled(kernel, fb, patches, dp, spec, 5)
         assert np.array_equal(it1, it0)
         assert np.array_equal(res1 <= spec.tol, res0 <= spec.tol)
         assert np.array_equal(div1, div0)
@@ -220,7 +222,7 @@ def test_kernel_is_loaded_only_when_solves_pay_for_it():
     a process that keeps solving loads it."""
     code = (
         "import sys, middlepower as mp\n"
-        "from middlepower.model import _fast\n"
+        "from middlepower.model import backends as _fast\n"
         "assert 'numba' not in sys.modules, 'import'\n"
         "w = mp.load('world2023')\n"
         "s = mp.Scenario('t', [mp.tariff(by='USA', on='CHN', rate=0.25)])\n"
@@ -240,9 +242,9 @@ def test_kernel_failure_falls_back_to_numpy(world2023, plain, monkeypatch, caplo
     monkeypatch.setattr(fast_mod, "_KERNEL_BROKEN", False)
     monkeypatch.setattr(fast_mod, "_kernel_mod", [])
     monkeypatch.setitem(sys.modules, "numba", None)           # import numba -> ImportError
-    monkeypatch.setitem(sys.modules, "middlepower.model._kernel", None)
+    monkeypatch.setitem(sys.modules, "middlepower.model.kernel", None)
     scen = _scenarios(world2023)[-5:]
-    with caplog.at_level(logging.WARNING, logger="middlepower.model._fast"):
+    with caplog.at_level(logging.WARNING, logger="middlepower.model.backends"):
         got = mp.solve_many(world2023, scen, options=mp.SolveOptions(backend="compiled"))
     assert "compiled solver kernel is unavailable" in caplog.text
     assert fast_mod._KERNEL_BROKEN is True    # warned once, not at every solve
@@ -255,16 +257,16 @@ def test_kernel_threads_give_the_one_thread_results(world2023, monkeypatch):
     """A batch split over threads (chunks of the kernel, each with its own work arrays)
     returns exactly what one call over the whole batch does."""
     scen = _scenarios(world2023) * 4
-    fb, p, spec = _patches_and_spec(world2023, scen)
+    fb, p, d, spec = _patches_and_spec(world2023, scen)
     kernel = fast_mod._load_kernel()
     assert kernel is not None
     monkeypatch.setattr(fast_mod, "_THREADS_FROM", 10**9)
-    one = fast_mod._iterate_compiled(kernel, fb, p, spec, 5)
+    one = fast_mod._iterate_compiled(kernel, fb, p, d, spec, 5)
     monkeypatch.setattr(fast_mod, "_THREADS_FROM", 2)
     monkeypatch.setattr(fast_mod, "_THREAD_CHUNK_MIN", 3)
     with ThreadPoolExecutor(3) as pool:
         monkeypatch.setattr(fast_mod, "_pools", [pool, __import__("os").getpid(), 3])
-        many = fast_mod._iterate_compiled(kernel, fb, p, spec, 5)
+        many = fast_mod._iterate_compiled(kernel, fb, p, d, spec, 5)
     for a, b in zip(one[:4], many[:4], strict=True):
         assert np.array_equal(a, b)
     for k in ("p", "income", "sales"):       # the values at the solution, too

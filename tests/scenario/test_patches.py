@@ -202,9 +202,8 @@ def test_agreements_on_a_world_outside_the_agreements_table(toy: mp.World) -> No
 
 
 def _same_patches(fast: object, ref: object) -> None:
-    for a, b in (("row", "row"), ("i", "exporter"), ("j", "importer"), ("t_new", "tariffs"),
-                 ("beta", "beta"), ("log_dhat", "log_dhat")):
-        assert _equal(getattr(fast, a), getattr(ref, b)), a
+    for a in ("row", "sector", "exporter", "importer", "tariffs", "beta", "log_dhat"):
+        assert _equal(getattr(fast, a), getattr(ref, a)), a
 
 
 @pytest.mark.parametrize("instrument", ["both", "free_trade", "retaliation"])

@@ -33,9 +33,9 @@ import pandas as pd
 from ..coercion.responses import agreement_sectors, tariff_sectors
 from ..data.world import World
 from ..errors import ParameterError
+from ..model import summaries
 from ..model.batch import run_many
 from ..model.options import SolveOptions
-from ..model.solve import _summaries
 from ..scenario.lazy import LazyScenarios
 from ..scenario.scenario import Scenario
 from ..scenario.shocks import agreement
@@ -121,7 +121,7 @@ class CoalitionGame:
             return
         if self.executor is None:   # (N,) outcomes only, no Result per coalition
             scenarios = LazyScenarios(todo, self.scenario)
-            welfare = _summaries(self.world, scenarios, patches=_patches(self, todo, scenarios),
+            welfare = summaries(self.world, scenarios, patches=_patches(self, todo, scenarios),
                                  options=self.solve_options,
                                  progress=self.progress)["welfare_hat"]
         else:
@@ -205,11 +205,11 @@ def _patches(game: CoalitionGame, sets: list[frozenset], scenarios: LazyScenario
     not apply (several sectors, sectors named) or the check fails: the caller then builds
     the scenarios as usual."""
     from ..data.agreements import in_force
-    from ..model import _fast
-    from ..model.solve import _fast_one_sector
+    from ..model import fast_path_applies
+    from ..scenario.patches import ShockPatch, same_as_dense
 
     world = game.world
-    if not _fast_one_sector(world, game.solve_options) or game.sectors is not None:
+    if not fast_path_applies(world, game.solve_options) or game.sectors is not None:
         return None
     idx = game._idx
     h, t = idx[game.against], idx[game.target]
@@ -253,9 +253,10 @@ def _patches(game: CoalitionGame, sets: list[frozenset], scenarios: LazyScenario
         r, a, b = np.nonzero((beta != 0) | (tar != t0_loc[None]))
         parts.append((r + start, local[a], local[b], tar[r, a, b], beta[r, a, b]))
     row, i, j, tn, be = (np.concatenate([p[q] for p in parts]) for q in range(5))
-    patches = _fast.Patches(len(sets), row, i, j, tn, be, np.zeros(len(row)))
-    t0 = world.sector_tariffs[0]
-    if not all(_fast.same_as_arrays(patches, k, scenarios[k].arrays(world), t0) for k in ref):
+    patches = ShockPatch(len(sets), row, np.zeros(len(row), dtype=np.intp), i, j, tn, be,
+                         np.zeros(len(row)))
+    t0 = world.sector_tariffs
+    if not all(same_as_dense(patches, k, scenarios[k].arrays(world), t0) for k in ref):
         return None
     return patches
 

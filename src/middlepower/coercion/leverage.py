@@ -144,12 +144,12 @@ def _welfare_fast(world: World, scenarios: Sequence[Scenario], pairs: list[tuple
     """Welfare changes (wars, N) from the shared baseline patched on each war's two pairs,
     without a dense copy of the shocks per war; None where the fast path does not apply
     (several sectors, or the plain path asked for), and the caller solves as usual."""
-    from ..model import _fast
-    from ..model.solve import _baseline, _fast_one_sector, _summaries
+    from ..model import baseline, fast_path_applies, summaries
+    from ..scenario.patches import ShockPatch, same_as_dense
 
-    if not _fast_one_sector(world, opts):
+    if not fast_path_applies(world, opts):
         return None
-    base = _baseline(world)
+    base = baseline(world)
     k = len(pairs)
     ia = np.array([idx[a] for a, _ in pairs], dtype=np.intp)
     ib = np.array([idx[b] for _, b in pairs], dtype=np.intp)
@@ -162,8 +162,9 @@ def _welfare_fast(world: World, scenarios: Sequence[Scenario], pairs: list[tuple
         t_new, beta = t0[i, j], np.full(len(i), -np.inf)
     else:
         t_new, beta = np.full(len(i), float(tariff)), np.zeros(len(i))
-    patches = _fast.Patches(k, row, i, j, t_new, beta, np.zeros(len(i)))
-    if not _fast.same_as_arrays(patches, 0, scenarios[0].arrays(world), t0):
+    patches = ShockPatch(k, row, np.zeros(len(i), dtype=np.intp), i, j, t_new, beta,
+                         np.zeros(len(i)))
+    if not same_as_dense(patches, 0, scenarios[0].arrays(world), base.sector_tariffs):
         return None
-    return _summaries(world, scenarios, patches=patches, options=opts,
-                      progress=progress)["welfare_hat"]
+    return summaries(world, scenarios, patches=patches, options=opts,
+                     progress=progress)["welfare_hat"]

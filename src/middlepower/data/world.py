@@ -197,9 +197,25 @@ class World:
     [10.0, 10.0, 10.0]
     """
 
-    __slots__ = ("_countries", "_flows", "_index", "_io", "_names", "_regions",
-                 "_sector_groups", "_sector_names", "_sectors", "_tariffs", "_theta", "_va",
-                 "_views", "source", "unit", "year")
+    __slots__ = (
+        "__weakref__",
+        "_countries",
+        "_flows",
+        "_index",
+        "_io",
+        "_names",
+        "_regions",
+        "_sector_groups",
+        "_sector_names",
+        "_sectors",
+        "_tariffs",
+        "_theta",
+        "_va",
+        "_views",
+        "source",
+        "unit",
+        "year",
+    )
 
     def __init__(
         self,

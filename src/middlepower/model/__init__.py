@@ -71,20 +71,12 @@ References
    Trade Policy Analysis: The Structural Gravity Model. WTO/UNCTAD.
 """
 
+from .backends import warm_up
+from .baseline import Baseline, baseline
+from .engine import fast_path_applies, summaries
 from .options import SolveOptions
 from .result import Result, Results
 from .solve import solve, solve_many
 
-__all__ = ["Result", "Results", "SolveOptions", "solve", "solve_many", "warm_up"]
-
-
-def warm_up() -> bool:
-    """Load the compiled solver kernel now (about 0.4 s from numba's on-disk cache, 5 s
-    the very first time on a machine), so that the next solve is as fast as the
-    hundredth. A long-running process (the web server does this at start, a notebook)
-    calls it once; ``backend="auto"`` then iterates in the kernel from the first solve.
-    Returns False, with a warning, where numba is unavailable (NumPy serves instead).
-    """
-    from . import _fast
-
-    return _fast._load_kernel() is not None
+__all__ = ["Baseline", "Result", "Results", "SolveOptions", "baseline", "fast_path_applies",
+           "solve", "solve_many", "summaries", "warm_up"]

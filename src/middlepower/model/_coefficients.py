@@ -30,15 +30,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..scenario.patches import SparseBatch
-    from .solve import Baseline
+    from ..scenario.patches import ShockPatch
+    from .baseline import Baseline
 
 __all__ = ["Dense", "Shared", "dense", "shared"]
 
 _NAMES = ("a", "a_tau", "a_sale", "a_pair")
 
 
-def _changed(base: Baseline, shocks: SparseBatch, theta: np.ndarray
+def _changed(base: Baseline, shocks: ShockPatch, theta: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray]:
     """(t', a) on the changed entries: a = lambda e^beta (dhat that)^-theta."""
     b, s, i, j = shocks.row, shocks.sector, shocks.exporter, shocks.importer
@@ -89,7 +89,7 @@ class Dense:
         return (off.sum(axis=2) == 0) & (off.sum(axis=1) == 0)
 
 
-def dense(base: Baseline, shocks: SparseBatch, theta: np.ndarray) -> Dense:
+def dense(base: Baseline, shocks: ShockPatch, theta: np.ndarray) -> Dense:
     """The :class:`Dense` coefficients of ``shocks`` (exponentials only where they change)."""
     b, s, i, j = shocks.row, shocks.sector, shocks.exporter, shocks.importer
     t_new = np.repeat(base.sector_tariffs[None], shocks.b, axis=0)
@@ -180,7 +180,7 @@ def baseline_matrices(base: Baseline) -> dict[str, np.ndarray]:
     return {"a": lam, "a_tau": lam * (t0 / (1.0 + t0)), "a_sale": sale, "a_pair": sale * lam}
 
 
-def shared(base: Baseline, shocks: SparseBatch, theta: np.ndarray) -> Shared:
+def shared(base: Baseline, shocks: ShockPatch, theta: np.ndarray) -> Shared:
     """The :class:`Shared` coefficients of ``shocks``."""
     mats = base.coefficient_matrices
     s, i, j = shocks.sector, shocks.exporter, shocks.importer

@@ -73,7 +73,7 @@ def run_many(
         return solve_many(world, scenarios, progress=progress, **solve_kw)
     from distributed import as_completed
 
-    from .solve import _progress
+    from .engine import _progress
 
     # hash=False: a fresh key per call, so a future released by an earlier call cannot
     # take this call's copy of the world with it

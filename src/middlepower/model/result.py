@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ..data.world import World
     from ..scenario.scenario import Scenario
     from ..scenario.shocks import ShockArrays
-    from .solve import Baseline
+    from .baseline import Baseline
 
 __all__ = ["Result", "Results"]
 

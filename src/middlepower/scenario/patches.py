@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from ..data.world import World
     from .scenario import Scenario
 
-__all__ = ["SparseBatch", "SparseShocks", "sparse_batch", "sparse_runs"]
+__all__ = ["ShockPatch", "SparseBatch", "SparseShocks", "patch_of_arrays", "same_as_dense",
+           "sparse_batch", "sparse_runs"]
 
 #: Resolved shocks kept per world; cleared when full (a long-lived web service sees many).
 _CACHE_MAX = 20_000
@@ -66,11 +67,15 @@ class SparseShocks:
 
 
 @dataclass(frozen=True)
-class SparseBatch:
+class ShockPatch:
     """The changed entries of ``b`` scenarios: entry e belongs to scenario ``row[e]``.
 
-    Rows ascend, and within a row entries are in row-major order of the dense arrays
-    (the order of ``np.nonzero`` on them).
+    The one representation of shocks between the scenario layer and the model: entry e
+    sets the tariff of (sector, exporter, importer) to ``tariffs[e]`` and adds ``beta[e]``
+    and ``log_dhat[e]`` (every other entry is the baseline's). Built by
+    :func:`sparse_batch` from scenarios, rows ascend and within a row entries are in
+    row-major order of the dense arrays (the order of ``np.nonzero`` on them); analyses
+    that build one directly (the leverage matrix, coalitions) may give any order.
     """
 
     b: int
@@ -88,14 +93,68 @@ class SparseBatch:
         return SparseShocks(*(v[lo:hi] for v in (self.sector, self.exporter, self.importer,
                                                  self.tariffs, self.beta, self.log_dhat)))
 
-    def rows(self, start: int, stop: int) -> SparseBatch:
+    def rows(self, start: int, stop: int) -> ShockPatch:
         """Scenarios ``start:stop``, renumbered from 0."""
         if start == 0 and stop == self.b:
             return self
         lo, hi = np.searchsorted(self.row, [start, stop])
-        return SparseBatch(stop - start, self.row[lo:hi] - start,
+        return ShockPatch(stop - start, self.row[lo:hi] - start,
                            *(v[lo:hi] for v in (self.sector, self.exporter, self.importer,
                                                 self.tariffs, self.beta, self.log_dhat)))
+
+    def take(self, rows: np.ndarray) -> ShockPatch:
+        """The entries of scenarios ``rows`` (ascending), renumbered 0..len(rows)-1."""
+        new = np.full(self.b, -1, dtype=np.intp)
+        new[rows] = np.arange(len(rows))
+        keep = new[self.row] >= 0
+        return ShockPatch(len(rows), new[self.row[keep]],
+                          *(v[keep] for v in (self.sector, self.exporter, self.importer,
+                                              self.tariffs, self.beta, self.log_dhat)))
+
+    @staticmethod
+    def concat(parts: Sequence[ShockPatch]) -> ShockPatch:
+        """The scenarios of ``parts`` one after the other."""
+        offsets = np.cumsum([0] + [p.b for p in parts])
+        return ShockPatch(int(offsets[-1]),
+                          np.concatenate([p.row + o for p, o in zip(parts, offsets, strict=False)]),
+                          *(np.concatenate([getattr(p, k) for p in parts])
+                            for k in ("sector", "exporter", "importer", "tariffs", "beta",
+                                      "log_dhat")))
+
+
+#: The name of :class:`ShockPatch` before the one-engine redesign.
+SparseBatch = ShockPatch
+
+
+def patch_of_arrays(arrays: Sequence[ShockArrays], t0: np.ndarray) -> ShockPatch:
+    """The :class:`ShockPatch` of dense :class:`ShockArrays` (each (S, N, N)) against
+    baseline tariffs ``t0`` (S, N, N): every entry that differs."""
+    parts = []
+    for a in arrays:
+        s, i, j = np.nonzero((a.beta != 0) | (a.log_dhat != 0) | (a.tariffs != t0))
+        parts.append(ShockPatch(1, np.zeros(len(i), dtype=np.intp), s, i, j,
+                                a.tariffs[s, i, j], a.beta[s, i, j], a.log_dhat[s, i, j]))
+    if not parts:
+        e = np.zeros(0, dtype=np.intp)
+        return ShockPatch(0, e, e, e, e, np.zeros(0), np.zeros(0), np.zeros(0))
+    return ShockPatch.concat(parts)
+
+
+def same_as_dense(patch: ShockPatch, k: int, arrays: ShockArrays, t0: np.ndarray) -> bool:
+    """Does scenario ``k`` of ``patch`` change exactly what its dense ``arrays`` do?
+
+    Analyses that build a patch directly check one scenario against the shocks' own
+    arrays, so that the two can never drift apart silently.
+    """
+    ref = patch_of_arrays([arrays], t0)
+    mine = patch.take(np.array([k]))
+    noop = ((mine.tariffs == t0[mine.sector, mine.exporter, mine.importer])
+            & (mine.beta == 0) & (mine.log_dhat == 0))
+
+    def key(q: ShockPatch, keep: np.ndarray) -> list[tuple]:
+        cols = (q.sector, q.exporter, q.importer, q.tariffs, q.beta, q.log_dhat)
+        return sorted(zip(*(c[keep].tolist() for c in cols), strict=True))
+    return key(ref, np.ones(len(ref.row), dtype=bool)) == key(mine, ~noop)
 
 
 # ------------------------------------------------------------------ resolved operations
@@ -357,8 +416,8 @@ def _apply_simple(world: World, families: list[tuple[list[int], _Op, list[Any]]]
     return row[changed], flat[changed], t[changed], beta[changed], ld[changed]
 
 
-def sparse_batch(world: World, scenarios: Sequence[Scenario]) -> SparseBatch:
-    """The changed entries of every scenario's shock arrays (see :class:`SparseBatch`).
+def sparse_batch(world: World, scenarios: Sequence[Scenario]) -> ShockPatch:
+    """The changed entries of every scenario's shock arrays (see :class:`ShockPatch`).
 
     Equal, entry for entry and bit for bit, to ``[s.arrays(world) for s in scenarios]``
     compared with the baseline; raises what that would raise, naming the first scenario
@@ -372,14 +431,14 @@ def sparse_batch(world: World, scenarios: Sequence[Scenario]) -> SparseBatch:
         raise
 
 
-def sparse_runs(world: World, scenarios: Sequence[Sequence[Any]]) -> SparseBatch:
+def sparse_runs(world: World, scenarios: Sequence[Sequence[Any]]) -> ShockPatch:
     """:func:`sparse_batch` of shock lists, for callers that build thousands of variations
     of scenarios already checked (uncertainty draws): no Scenario object per run. An
     invalid shock raises without the scenario's name; check one run with
     :func:`sparse_batch` first."""
     if not len(scenarios):
         e = np.zeros(0, dtype=np.intp)
-        return SparseBatch(0, e, e, e, e, np.zeros(0), np.zeros(0), np.zeros(0))
+        return ShockPatch(0, e, e, e, e, np.zeros(0), np.zeros(0), np.zeros(0))
     local: dict = {}
     families: dict[tuple, list[int]] = {}
     for k, s in enumerate(scenarios):
@@ -411,4 +470,4 @@ def sparse_runs(world: World, scenarios: Sequence[Sequence[Any]]) -> SparseBatch
     nn = world.n * world.n
     s, ij = np.divmod(flat, nn)
     i, j = np.divmod(ij, world.n)
-    return SparseBatch(len(scenarios), row, s, i, j, t, beta, ld)
+    return ShockPatch(len(scenarios), row, s, i, j, t, beta, ld)
