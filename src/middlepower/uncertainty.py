@@ -23,9 +23,9 @@ from typing import Any, overload
 import numpy as np
 import pandas as pd
 
+from .data.estimates import RTA_EFFECT, PartialEffectEstimate
 from .data.world import World
 from .errors import ParameterError, ScenarioError
-from .estimate.defaults import RTA_EFFECT, PartialEffectEstimate
 from .model import summaries
 from .model.options import SolveOptions
 from .scenario.patches import sparse_batch, sparse_runs

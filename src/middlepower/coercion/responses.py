@@ -10,7 +10,7 @@ Every response starts from the same coercive shock (``against`` taxes ``target``
 * ``retaliate on all goods``: only where the coercion is narrower than all goods (sectors
   named, or an exempt share): the target taxes every goods sector of the hegemon in full.
 * ``diversify``: the target forms trade agreements with other partners (each pair gets
-  the estimated agreement effect; see :mod:`middlepower.estimate.defaults`).
+  the estimated agreement effect; see :mod:`middlepower.data.estimates`).
 * ``coalition``: free trade among the target and its coalition partners, plus joint
   retaliation by all of them against the hegemon.
 

@@ -304,7 +304,7 @@ def _icio_label(label: str) -> tuple[str, str] | None:
     return _ICIO_SPLITS.get(head.upper(), head.upper()), tail
 
 
-def read_icio(
+def read_icio(  # noqa: C901 (one pass over the ICIO layout; to split)
     path: str | Path,
     year: int | None = None,
     sectors: dict[str, list[str]] | None = None,

@@ -217,7 +217,7 @@ class World:
         "year",
     )
 
-    def __init__(
+    def __init__(  # noqa: C901 (checks at the door, one per argument)
         self,
         countries: Sequence[str],
         flows: Any,
@@ -935,7 +935,7 @@ class World:
                      theta=theta, sector_names=names, names=self._names,
                      regions=self._regions, **self.meta())
 
-    def aggregate(self, mapping: Mapping[str, Any], rest: str | None = "ROW") -> World:
+    def aggregate(self, mapping: Mapping[str, Any], rest: str | None = "ROW") -> World:  # noqa: C901 (to split)
         """Merge economies into regions; totals (flows, tariff revenue) are preserved.
 
         Parameters

@@ -1,7 +1,7 @@
-r"""The compiled inner loop of the one-sector fast path (numba; see :mod:`._fast`).
+r"""The compiled inner loop of the one-sector fast path (numba; see :mod:`.onesector`).
 
-The same iteration as :func:`._fast._iterate` (itself that of
-:func:`middlepower.model.solve._solve_hat`): a Jacobi-Newton sweep on the market-clearing
+The same iteration as :func:`.onesector.iterate` (itself that of
+:func:`middlepower.model.anderson._solve_hat`): a Jacobi-Newton sweep on the market-clearing
 conditions of the one-sector model of :mod:`middlepower.model` (Dekle, Eaton and Kortum
 2008 hat algebra; the Newton scaling of the own-market share as in Alvarez and Lucas 2007),
 accelerated by Anderson mixing of depth ``memory`` (Walker and Ni 2011, type II), with the
@@ -207,7 +207,7 @@ def _solve_small(a, rhs, k, out):  # pragma: no cover
 
 
 @njit(_SIGNATURE, cache=True, nogil=True, error_model="numpy")
-def solve_rows(lam, sale, va, deficit, alpha, gamma, va_sum, theta, start, pi, pj, d_a, d_tau,
+def solve_rows(lam, sale, va, deficit, alpha, gamma, va_sum, theta, start, pi, pj, d_a, d_tau,  # noqa: C901 (a compiled kernel is one function by design)
                d_sale, d_pair, additive, ref, tol, max_iter, damping, memory, runaway,
                x_out, iters, residual, diverged, p_out, income_out, sales_out
                ):  # pragma: no cover

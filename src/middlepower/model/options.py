@@ -49,7 +49,7 @@ class SolveOptions:
         matrices; the reference the others are tested against). ``"numpy"``: the shared
         baseline with sparse shock patches, iterated in NumPy. ``"compiled"``: the same,
         iterated in the compiled kernel (numba) from the first solve, where it applies
-        (one sector; see :mod:`middlepower.model._fast`). ``"auto"``: ``"numpy"`` until a
+        (one sector; see :mod:`middlepower.model.onesector`). ``"auto"``: ``"numpy"`` until a
         process has spent half a second iterating, then ``"compiled"`` (loading the kernel
         costs about 0.4 s, more than a one-shot command saves).
 

@@ -24,10 +24,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._text import possessive
 from ..data.groups import groups
 from ..data.world import World
 from ..errors import ParameterError
-from ..report.text import possessive
 from ..scenario import Scenario, tariff
 from .tracker import ALL, EVENTS, _parse, _table, change_dates, provenance, step_of
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._text import possessive
+
 __all__ = ["GLOSSARY", "caveats", "human_pct", "method_summary", "money", "possessive"]
 
 #: Terms a minister's office asks about, in plain words.
@@ -36,11 +38,6 @@ GLOSSARY: dict[str, str] = {
     "pp (percentage point)": "the difference between two percentages: -1.0% against -1.5% is "
                              "0.5 pp better.",
 }
-
-
-def possessive(name: str) -> str:
-    """"Canada's", "United States'"."""
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def method_summary(world: Any, theta: float | None, deficits: str) -> str:

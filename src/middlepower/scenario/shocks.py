@@ -360,7 +360,7 @@ class Agreement(_Shock):
     ``-effect`` (``end="USMCA"`` ends what is in force); on a world none of whose pairs is
     in the table (made-up codes), every member pair. ``effect`` defaults to the estimated
     average effect of a regional trade agreement shipped with middlepower (see
-    :mod:`middlepower.estimate.defaults`). :meth:`split` and :meth:`note` say which
+    :mod:`middlepower.data.estimates`). :meth:`split` and :meth:`note` say which
     pairs are new and which were skipped. ``sectors`` limits the effect to those sectors
     (every sector when omitted; the shipped effect is a goods estimate, so the analyses
     pass the goods sectors on a world that has services).
@@ -402,7 +402,7 @@ class Agreement(_Shock):
         if self.effect is not None:
             size = self.effect
         else:
-            from ..estimate.defaults import RTA_EFFECT
+            from ..data.estimates import RTA_EFFECT
 
             size = RTA_EFFECT.beta
         return size if self.form is not None else -size

@@ -73,7 +73,7 @@ class _Doc:
     multi_sector: bool
 
 
-def build(text: str, world: World, data: str | None) -> tuple[list[Suggestion], list[str]]:
+def build(text: str, world: World, data: str | None) -> tuple[list[Suggestion], list[str]]:  # noqa: C901 (to split)
     """Suggestions for ``text`` on ``world``, best first, and the lines left out."""
     sents = sentences(text)
     found = mentions(text)
@@ -408,7 +408,7 @@ def _embargo_suggestion(doc: _Doc, a: str, b: str, rels: list[Relation]) -> Sugg
 
 def _deal_suggestion(doc: _Doc, a: str, b: str, rels: list[Relation],
                      coercion: dict[tuple[str, str], list[Relation]]) -> Suggestion:
-    from ..estimate.defaults import RTA_EFFECT
+    from ..data.estimates import RTA_EFFECT
 
     assumptions: list[str] = []
     variants: dict[str, Variant] = {"full agreement": Variant(

@@ -287,7 +287,7 @@ def _deals(text: str, s: Sentence, ms: list[Mention], before: Sequence[Sentence]
 
 
 # ----------------------------------------------------------------- roles
-def _roles(text: str, ms: list[Mention], a: int, b: int, lo: int, hi: int, *,
+def _roles(text: str, ms: list[Mention], a: int, b: int, lo: int, hi: int, *,  # noqa: C901 (to split)
            strict_actor: bool = False) -> tuple[Mention | None, tuple[str, ...]]:
     """(actor, targets) of a cue at [a, b) in clause [lo, hi).
 
