@@ -37,6 +37,9 @@ from rich.table import Table
 import middlepower as mp
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import engine_rows  # noqa: E402  (beside this script, run as a script)
+
 SAMPLE = HERE.parent.parent / "shared" / "data" / "gegravity_sample" / "sample_data_set.csv"
 
 
@@ -464,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = bench_single(repeat) + bench_batch(repeat)
     # before the Dask cluster and gegravity, so that their worker processes, which take a
     # moment to exit, do not share the two cores with these timings
-    paths = bench_paths(args.quick) + bench_patches(args.quick)
+    paths = bench_paths(args.quick) + bench_patches(args.quick) + engine_rows.rows(args.quick)
     if not args.quick:
         rows += bench_gegravity(3)
     rows += bench_analyses(dask=not args.quick)

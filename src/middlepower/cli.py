@@ -350,6 +350,8 @@ def brief(
     game: Annotated[bool | None, typer.Option(
         "--game/--no-game", help="Add the tariff game (optimal tariffs, Nash wars; about "
         "0.2 s on world2023). Default: on for one-sector data.", show_default=False)] = None,
+    model: Annotated[str | None, typer.Option(help="A model preset: ilms2025 (the Liberation-"
+                                              "Day paper's; one-sector data).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the brief as JSON.")
                         ] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML brief.")
@@ -364,7 +366,8 @@ def brief(
     with _progress_note("loading data and solving the responses..."):
         world = _load(data, as_of, theta, deficits)
         b = make_brief(world, target, against, tariff, theta=theta, deficits=deficits,
-                       bands=bands, sectors=_sector_list(sectors), exempt=exempt, game=game)
+                       bands=bands, sectors=_sector_list(sectors), exempt=exempt, game=game,
+                       model=model)
     e = b.exposure
     console.rule(Text(f"Coercion brief: {b.target} against {b.against}, tariff {tariff:.0%}",
                       style="bold"))

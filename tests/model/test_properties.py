@@ -6,6 +6,7 @@ countries does not matter."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -97,10 +98,26 @@ def _property(case) -> None:
                        value_added=world.value_added_shares[:, order],
                        io=world.io_shares[:, :, order], theta=world.sector_theta)
     r2 = mp.solve(flipped, scenario, deficits=deficits)
-    np.testing.assert_allclose(r2.welfare_hat[order], r.welfare_hat, rtol=1e-7, atol=1e-9)
+    _check_admissible(flipped, r2)
+    if _pinned_down(r):
+        np.testing.assert_allclose(r2.welfare_hat[order], r.welfare_hat, rtol=1e-7, atol=1e-9)
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
+def _pinned_down(r: mp.Result) -> bool:
+    """Does the tolerance pin the outcome down? The solver stops when every market clears
+    to 1e-10 (relative); an economy's excess demand moves with its own price only through
+    its sales abroad, so when a tariff all but cuts an economy off (seen: 5,000% on the
+    only export of an economy, leaving 1e-9 of its sales abroad), its price and its
+    partners' welfare are not determined by that tolerance (the two orders then differed
+    by 4e-5 to 1e-2, each an equilibrium that clears every market). Order invariance is
+    asserted where every economy sells at least 0.1% of its output abroad; elsewhere each
+    order must give an admissible equilibrium."""
+    X = r.flows_matrix
+    sales = X.sum(axis=1)
+    return bool(((sales - np.diag(X)) / sales).min() >= 1e-3)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, print_blob=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(_case(sectors=False))
 def test_one_sector_outcomes_are_admissible_or_named_errors(case):
@@ -112,3 +129,21 @@ def test_one_sector_outcomes_are_admissible_or_named_errors(case):
 @given(_case(sectors=True))
 def test_multi_sector_outcomes_are_admissible_or_named_errors(case):
     _property(case)
+
+
+#: Cases hypothesis found in the full suite: an almost cut-off economy under a huge tariff.
+_FOUND = [
+    ([[162, 0, 0, 0.0625], [1, 198.5, 0, 0], [0.125, 0, 82, 0.35546875], [0, 0, 0.5, 171.25]],
+     9.0),
+    ([[199.65979, 1e-8, 0, 0.005498843], [0, 420.8196, 0, 0],
+      [0.195584277, 0, 165.168864, 0.354275827], [0, 0, 0.5, 171.210056]], 50.0),
+]
+
+
+@pytest.mark.parametrize(("flows", "rate"), _FOUND)
+def test_found_cases_hold_in_both_orders(flows, rate):
+    """The 900% case once stalled at 3e-7 in one order (the Newton polish now finishes
+    it); the 5,000% case is ill-determined at 4e-5, within the bound above."""
+    world = mp.World.from_matrix(["C0", "C1", "C2", "C3"], flows)
+    _property((world, mp.Scenario("h", [mp.tariff("C2", "C3", rate, allow_extreme=True)]),
+               "additive"))

@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..data.world import World
 from ..errors import ScenarioError
+from ..model.options import SolveOptions
 from ..model.result import Results
 from ..model.solve import solve_many
 from ..scenario.scenario import Scenario
@@ -171,7 +172,7 @@ def _pairs_clause(world: World, deals: Sequence[Agreement]) -> str:
 def best_retaliation(world: World, target: str, against: str, tariff: float = 0.25, *,
                      rates: Sequence[float] | None = None, theta: float | None = None,
                      deficits: str = "additive", sectors: str | Sequence[str] | None = None,
-                     exempt: float = 0.0) -> pd.DataFrame:
+                     exempt: float = 0.0, options: SolveOptions | None = None) -> pd.DataFrame:
     """The target's retaliatory tariff on the hegemon that maximises its own welfare.
 
     Searches ``rates`` (default 0% to 100% in steps of 2.5 points) under the hegemon's
@@ -189,7 +190,7 @@ def best_retaliation(world: World, target: str, against: str, tariff: float = 0.
                                        tariff_shock(by=t, on=h, rate=float(r), sectors=secs,
                                                     exempt=exempt)])
                  for r in grid]
-    results = solve_many(world, scenarios, theta=theta, deficits=deficits)
+    results = solve_many(world, scenarios, theta=theta, deficits=deficits, options=options)
     it, ih = world.index(t), world.index(h)
     table = pd.DataFrame({
         "rate": grid,
@@ -211,8 +212,8 @@ def responses(world: World, target: str, against: str, tariff: float = 0.25, *,
               diversify_with: Sequence[str] = DEFAULT_DIVERSIFY,
               coalition: Sequence[str] = DEFAULT_COALITION, effect: float | None = None,
               theta: float | None = None, deficits: str = "additive", best_rate: bool = False,
-              sectors: str | Sequence[str] | None = None, exempt: float = 0.0
-              ) -> tuple[pd.DataFrame, Results]:
+              sectors: str | Sequence[str] | None = None, exempt: float = 0.0,
+              options: SolveOptions | None = None) -> tuple[pd.DataFrame, Results]:
     """Solve give in / retaliate / diversify / coalition and compare them.
 
     With ``best_rate=True`` a response "retaliate (best rate)" is added: the target's
@@ -232,7 +233,8 @@ def responses(world: World, target: str, against: str, tariff: float = 0.25, *,
     h = world.countries[world.index(against)]
     if best_rate:
         rate = float(best_retaliation(world, t, h, tariff, theta=theta, deficits=deficits,
-                                      sectors=sectors, exempt=exempt).iloc[0]["rate"])
+                                      sectors=sectors, exempt=exempt,
+                                      options=options).iloc[0]["rate"])
         secs = tariff_sectors(world, sectors)
         scenarios.insert(3, Scenario(
             "retaliate (best rate)", [tariff_shock(by=h, on=t, rate=tariff, sectors=secs,
@@ -241,7 +243,7 @@ def responses(world: World, target: str, against: str, tariff: float = 0.25, *,
                                                    exempt=exempt)],
             description=f"{t} answers with {rate:.1%} on {h}, the rate that maximises "
                         f"its own real income (searched 0-100%)."))
-    results = solve_many(world, scenarios, theta=theta, deficits=deficits)
+    results = solve_many(world, scenarios, theta=theta, deficits=deficits, options=options)
     world_pct = world_change_pct(results)
     secs = tariff_sectors(world, sectors)
     scope = coverage(world, secs, exempt)

@@ -18,8 +18,9 @@ if _typing.TYPE_CHECKING:
     from .ppml import GravityFit, ppml
     from .structural import StructuralResult, counterfactual
 
-# On first use: a solve needs RTA_EFFECT (from .defaults), not the estimators.
+# On first use: a solve needs RTA_EFFECT (from data.estimates), not the estimators.
 _lazy.install(__name__, {
+    "defaults": "",
     **dict.fromkeys(("TradeCosts", "trade_costs"), ".costs"),
     **dict.fromkeys(("RTA_EFFECT", "PartialEffectEstimate"), ".defaults"),
     **dict.fromkeys(("GravityFit", "ppml"), ".ppml"),

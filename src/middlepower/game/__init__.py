@@ -44,6 +44,7 @@ References
    approach. JIE 131.
 """
 
+from .closed_form import ilms_optimal_retaliation, ilms_optimal_tariff
 from .instruments import Instrument, PerOpponent, PerSector, Uniform
 from .nash import Equilibrium, nash
 from .optimal import Optimum, best_response, best_response_curves, optimal_tariff
@@ -62,6 +63,8 @@ __all__ = [
     "best_response",
     "best_response_curves",
     "coalition",
+    "ilms_optimal_retaliation",
+    "ilms_optimal_tariff",
     "nash",
     "optimal_tariff",
     "say_no",

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..data.world import World
 from ..errors import ParameterError, ScenarioError
+from ..model.options import SolveOptions
 from ..model.result import Result
 from ..model.solve import solve_many
 from ..scenario.scenario import Scenario
@@ -89,12 +90,14 @@ class Game:
     """
 
     def __init__(self, world: World, moves: Sequence[Move], given: list[Any], *,
-                 theta: float | None, deficits: str, tol: float) -> None:
+                 theta: float | None, deficits: str, tol: float,
+                 options: SolveOptions | None = None) -> None:
         self.world = world
         self.moves = list(moves)
         free = [s for m in self.moves for s in m.player.internal_free_trade(world)]
         self.base = [*given, *free]
         self.theta, self.deficits, self.tol = theta, deficits, tol
+        self.options = options      # the model's options (labour supply, ...), if any
         self.spending = world.income()  # money-metric weights: final spending
         self.solves = 0
 
@@ -108,7 +111,7 @@ class Game:
         scenarios = [self.scenario(p, f"profile {k}") for k, p in enumerate(profiles)]
         self.solves += len(scenarios)
         return list(solve_many(self.world, scenarios, theta=self.theta,
-                               deficits=self.deficits, tol=self.tol))
+                               deficits=self.deficits, tol=self.tol, options=self.options))
 
     def value(self, k: int, results: Sequence[Result]) -> np.ndarray:
         m = self.moves[k]

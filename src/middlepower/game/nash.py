@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..data.world import World
 from ..errors import NashCycleError, ParameterError
+from ..model.options import SolveOptions
 from ..model.result import Result
 from ..scenario.scenario import DeficitClosure, Scenario
 from .core import Game, Move, check_bounds, given_shocks, make_move
@@ -139,6 +140,7 @@ def nash(
     max_iter: int = 50,
     theta: float | None = None,
     deficits: DeficitClosure = "additive",
+    options: SolveOptions | None = None,
     progress: bool | Callable[[int, float], None] = False,
 ) -> Equilibrium:
     """A Nash equilibrium in tariffs among ``players``; all others keep ``given``.
@@ -167,6 +169,9 @@ def nash(
     max_iter : int, default 50
     theta, deficits
         As in :func:`mp.solve`.
+    options : SolveOptions, optional
+        The model's options (e.g. ``SolveOptions.preset("ilms2025")``); ``theta`` and
+        ``deficits`` given here win over its own.
     progress : bool or callable
         True: a rich progress line; a callable gets (iteration, max_change).
 
@@ -206,7 +211,8 @@ def nash(
     inst = as_instrument(instrument)
     check_disjoint(world, plist)
     moves = [_move(world, p, plist, inst, targets) for p in plist]
-    game = Game(world, moves, given_shocks(given), theta=theta, deficits=deficits, tol=1e-12)
+    game = Game(world, moves, given_shocks(given), theta=theta, deficits=deficits, tol=1e-12,
+                options=options)
     x = _start(moves, start, lo, hi)
     x0 = [v.copy() for v in x]
     ticker, stop = _ticker(progress)

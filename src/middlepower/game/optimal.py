@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..data.world import World
 from ..errors import NoInteriorOptimumError
+from ..model.options import SolveOptions
 from ..model.result import Result
 from ..scenario.scenario import DeficitClosure, Scenario
 from .core import Game, Move, check_bounds, given_shocks, make_move
@@ -92,6 +93,7 @@ def optimal_tariff(
     local: bool = False,
     theta: float | None = None,
     deficits: DeficitClosure = "additive",
+    options: SolveOptions | None = None,
     xtol: float = 1e-6,
     tol: float = 1e-12,
 ) -> Optimum:
@@ -125,6 +127,9 @@ def optimal_tariff(
         interior optimum the literature reports.
     theta, deficits
         As in :func:`mp.solve`.
+    options : SolveOptions, optional
+        The model's options (e.g. ``SolveOptions.preset("ilms2025")``); ``theta`` and
+        ``deficits`` given here win over its own.
     xtol : float, default 1e-6
         The search stops when its Newton step is below this (in rate units).
     tol : float, default 1e-12
@@ -164,7 +169,8 @@ def optimal_tariff(
     lo, hi = check_bounds(bounds)
     idx = p.indices(world)
     move = make_move(world, p, inst, targets_of(world, on, idx, f"on (player {p.name!r})"))
-    game = Game(world, [move], given_shocks(given), theta=theta, deficits=deficits, tol=tol)
+    game = Game(world, [move], given_shocks(given), theta=theta, deficits=deficits, tol=tol,
+                options=options)
     prob = problem_for(move, lo, hi, start, local)
     maximise([prob], game.evaluator([prob.x], [0]), h=STEP, xtol=xtol)
     return _optimum(game, move, prob, lo, hi, time.perf_counter() - t0)
@@ -201,6 +207,7 @@ def best_response_curves(
     bounds: tuple[float, float] = (0.0, 2.0),
     theta: float | None = None,
     deficits: DeficitClosure = "additive",
+    options: SolveOptions | None = None,
     xtol: float = 1e-5,
 ) -> pd.DataFrame:
     """Each side's best bilateral tariff against each of ``rates`` set by the other.
@@ -221,7 +228,8 @@ def best_response_curves(
     ia, ib = pa.indices(world), pb.indices(world)
     ma = make_move(world, pa, inst, targets_of(world, [pb], ia, f"player {pa.name!r}"))
     mb = make_move(world, pb, inst, targets_of(world, [pa], ib, f"player {pb.name!r}"))
-    game = Game(world, [ma, mb], given_shocks(given), theta=theta, deficits=deficits, tol=1e-12)
+    game = Game(world, [ma, mb], given_shocks(given), theta=theta, deficits=deficits, tol=1e-12,
+                options=options)
     problems, owner, fixed = [], [], []
     for k in (0, 1):
         for r in grid:

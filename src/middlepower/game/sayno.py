@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..data.world import World
 from ..errors import ParameterError
+from ..model.options import SolveOptions
 from ..model.result import Result
 from ..scenario.scenario import DeficitClosure
 from ..scenario.shocks import tariff as tariff_shock
@@ -69,6 +70,7 @@ def say_no(
     local: bool = False,
     theta: float | None = None,
     deficits: DeficitClosure = "additive",
+    options: SolveOptions | None = None,
     progress: bool = False,
 ) -> SayNo:
     """Can ``target`` say no to ``hegemon``? Give in, retaliate optimally, or fight a war.
@@ -84,7 +86,7 @@ def say_no(
         tariff on the hegemon, free trade inside, ``objective``).
     objective : {"total", "worst"}, default "total"
         What a coalition maximises (see :class:`Player`).
-    bounds, local, theta, deficits
+    bounds, local, theta, deficits, options
         As in :func:`optimal_tariff`.
     progress : bool
         Print one line per step (rich) when True.
@@ -108,7 +110,7 @@ def say_no(
         raise ParameterError(f"target and hegemon are both {t!r}; name two economies.")
     cands = [[c] if isinstance(c, str) else list(c) for c in (coalitions or [])]
     kw: dict[str, Any] = {"bounds": bounds, "local": local, "theta": theta,
-                          "deficits": deficits}
+                          "deficits": deficits, "options": options}
     say = _say(progress)
     it, ih = world.index(t), world.index(h)
     rows: dict[str, dict[str, Any]] = {}

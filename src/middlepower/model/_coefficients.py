@@ -38,11 +38,14 @@ __all__ = ["Dense", "Shared", "dense", "shared"]
 _NAMES = ("a", "a_tau", "a_sale", "a_pair")
 
 
-def _changed(base: Baseline, shocks: ShockPatch, theta: np.ndarray
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """(t', a) on the changed entries: a = lambda e^beta (dhat that)^-theta."""
+def _changed(base: Baseline, shocks: ShockPatch, theta: np.ndarray,
+             phi: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(t', a) on the changed entries: a = lambda e^beta (dhat that^phi_j)^-theta, phi the
+    importer's tariff pass-through (1 unless the pass-through options say otherwise)."""
     b, s, i, j = shocks.row, shocks.sector, shocks.exporter, shocks.importer
     log_that = np.log1p(shocks.tariffs) - np.log1p(base.sector_tariffs[s, i, j])
+    if phi is not None:
+        log_that = phi[j] * log_that
     with np.errstate(invalid="ignore"):  # -inf (embargo) stays -inf
         log_a = shocks.beta - theta[b, s] * (shocks.log_dhat + log_that)
     return shocks.tariffs, base.sector_shares[s, i, j] * np.exp(log_a)
@@ -89,12 +92,13 @@ class Dense:
         return (off.sum(axis=2) == 0) & (off.sum(axis=1) == 0)
 
 
-def dense(base: Baseline, shocks: ShockPatch, theta: np.ndarray) -> Dense:
+def dense(base: Baseline, shocks: ShockPatch, theta: np.ndarray,
+          phi: np.ndarray | None = None) -> Dense:
     """The :class:`Dense` coefficients of ``shocks`` (exponentials only where they change)."""
     b, s, i, j = shocks.row, shocks.sector, shocks.exporter, shocks.importer
     t_new = np.repeat(base.sector_tariffs[None], shocks.b, axis=0)
     a = np.repeat(base.sector_shares[None], shocks.b, axis=0)
-    t_new[b, s, i, j], a[b, s, i, j] = _changed(base, shocks, theta)
+    t_new[b, s, i, j], a[b, s, i, j] = _changed(base, shocks, theta, phi)
     tau = t_new / (1.0 + t_new)
     a_sale = a / (1.0 + t_new)
     return Dense(a, a * tau, a_sale, a_sale * a)

@@ -11,8 +11,9 @@ import numpy as np
 from ..data.world import World
 from ..errors import ConvergenceError, InadmissibleEquilibriumError, ParameterError, ScenarioError
 from ..scenario.scenario import DeficitClosure
-from .baseline import Baseline
+from .baseline import Baseline, baseline
 from .equations import Coefficients, _Eval, _evaluate, _Spec, _State
+from .market import market_of
 from .options import Mode, SolveOptions
 
 #: Largest trade elasticity accepted: beyond it shares overflow double precision.
@@ -64,9 +65,10 @@ def _check_theta(theta: Any, n: int, world: World) -> np.ndarray:
     return values
 
 
-def _check_options(world: World, theta: np.ndarray, deficits: str, mode: str,
-                   numeraire: str, tol: float, max_iter: int, damping: float,
-                   backend: str = "auto") -> _Spec:
+def _check_options(world: World, theta: np.ndarray, options: SolveOptions) -> _Spec:
+    o = options
+    deficits, mode, numeraire, tol, max_iter, damping = (o.deficits, o.mode, o.numeraire,
+                                                          o.tol, o.max_iter, o.damping)
     if deficits not in get_args(DeficitClosure):
         raise ParameterError(f"deficits={deficits!r}: expecting one of "
                              f"{get_args(DeficitClosure)}.")
@@ -94,7 +96,7 @@ def _check_options(world: World, theta: np.ndarray, deficits: str, mode: str,
             code, ref_price = numeraire.removeprefix("price:"), True
         ref = world.index(code)
     return _Spec(theta, deficits, mode == "conditional", ref, ref_price, float(tol),
-                 int(max_iter), float(damping), backend)
+                 int(max_iter), float(damping), o.backend, market_of(baseline(world), o))
 
 
 def _raise_unconverged(st: _State, c: Coefficients, base: Baseline, spec: _Spec,

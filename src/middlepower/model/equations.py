@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import market as mk
 from ._coefficients import Dense, Shared
 from .baseline import Baseline
 
@@ -30,6 +31,7 @@ class _Spec:
     max_iter: int
     damping: float
     backend: str = "auto"  # SolveOptions.backend
+    market: mk.Market | None = None   # labour, revenue, selling-cost, ... terms (:mod:`.market`)
 
 
 #: What a batch's coefficients may be.
@@ -45,30 +47,42 @@ def _io_sum(m: np.ndarray, v: np.ndarray) -> np.ndarray:
 @dataclass
 class _State:
     """Where the iteration stands: log w (b, N); with input-output links also the log
-    sector prices (b, S, N) and sector spending relative to the baseline (b, S, N)."""
+    sector prices (b, S, N) and sector spending relative to the baseline (b, S, N); with
+    labour supply (one sector) log Lhat (b, N)."""
 
     x: np.ndarray
     p: np.ndarray | None = None
     e: np.ndarray | None = None
+    l: np.ndarray | None = None
 
     def flat(self) -> np.ndarray:
+        if self.l is not None:
+            return np.concatenate([self.x, self.l], axis=1)
         if self.p is None:
             return self.x
         b = self.x.shape[0]
         return np.concatenate([self.x, self.p.reshape(b, -1), self.e.reshape(b, -1)], axis=1)
 
     def unflat(self, z: np.ndarray) -> _State:
+        n = self.x.shape[1]
+        if self.l is not None:
+            return _State(z[:, :n], l=z[:, n:])
         if self.p is None:
             return _State(z)
-        n = self.x.shape[1]
         k = self.p[0].size
         return _State(z[:, :n], z[:, n:n + k].reshape(self.p.shape),
                       z[:, n + k:].reshape(self.e.shape))
 
     def take(self, rows: np.ndarray) -> _State:
+        if self.l is not None:
+            return _State(self.x[rows], l=self.l[rows])
         if self.p is None:
             return _State(self.x[rows])
         return _State(self.x[rows], self.p[rows], self.e[rows])
+
+    def log_labour(self) -> np.ndarray:
+        """log Lhat, (b, N): zero where labour is fixed."""
+        return self.l if self.l is not None else np.zeros_like(self.x)
 
 
 @dataclass
@@ -84,12 +98,19 @@ class _Eval:
     ratio: np.ndarray      # (b, N) value-added sales over w VA (1 in equilibrium)
     p_next: np.ndarray | None = None   # (b, S, N) log Phat implied by the state
     e_next: np.ndarray | None = None   # (b, S, N) X'/X implied by the state
+    labour: np.ndarray | None = None   # (b, N) Lhat (with the market options)
+    price: np.ndarray | None = None    # (b, N) Phat incl. the pass-through term (idem)
+    rho: np.ndarray | None = None      # (b, N) tariff share of spending (idem)
+    l_next: np.ndarray | None = None   # (b, N) log Lhat implied by the state (idem)
 
 
 def _deficits(w: np.ndarray, base: Baseline, spec: _Spec) -> np.ndarray:
     """D'_n under the closure: additive in units of world value added, a ratio to VA, or
-    zero (trade balanced in the counterfactual)."""
+    zero (trade balanced in the counterfactual). With the market options ``w`` is the
+    change of labour income w Lhat, and VA and D are the labour income Y and transfer T."""
     VA, D = base.value_added, base.deficit
+    if spec.market is not None:
+        VA, D = spec.market.labour, spec.market.deficit
     if spec.deficits == "zero":
         return np.zeros_like(w)
     if spec.deficits == "additive":
@@ -110,6 +131,8 @@ def _evaluate(st: _State, c: Coefficients, base: Baseline, spec: _Spec) -> _Eval
     Sales Y'^s_i = sum_j lambda'^s_ij X'^s_j / (1 + t'^s_ij); ratio = sum_s gamma^s Y'^s
     over w VA (sales over output, Y'/(w Y), in one sector).
     """
+    if spec.market is not None:
+        return _evaluate_market(st, c, base, spec)
     th = spec.theta[:, :, None]                       # (b, S, 1)
     w = np.exp(st.x)
     log_c = st.x[:, None, :] if not base.has_io else base.va_share * st.x[:, None, :]
@@ -140,6 +163,35 @@ def _evaluate(st: _State, c: Coefficients, base: Baseline, spec: _Spec) -> _Eval
             out.p_next = np.log(p_theta) / -th
         x_next = _io_sum(base.io_used_by_country, sales) + base.alpha * income[:, None, :]
         out.e_next = x_next / base.scale
+    return out
+
+
+def _evaluate_market(st: _State, c: Coefficients, base: Baseline, spec: _Spec) -> _Eval:
+    """The one-sector equations with the terms of :mod:`.market`: unit costs w Lhat^-psi,
+    labour income Y'_i = w_i Lhat_i Y_i, spending E' = (Y' + T') / (1 - rho) (revenue
+    R' = rho E'), and labour demand sum_n (1 - nu_n) X'_in + nu_i (1 - rho_i) E'_i over
+    Y'_i as the ratio; the price index and labour supply of the state."""
+    m = spec.market
+    th = spec.theta[:, :, None]
+    w, log_l = np.exp(st.x), st.log_labour()
+    lab = np.exp(log_l)
+    c_theta = np.exp(-th * (st.x - m.psi * log_l)[:, None, :])
+    p_theta = c.importer("a", c_theta)
+    rho = c.importer("a_tau", c_theta)[:, 0, :] / p_theta[:, 0, :]
+    wl = w * lab
+    y_new = wl * m.labour
+    income = (y_new + _deficits(wl, base, spec)) / (1.0 - rho)
+    absorption = income[:, None, :]
+    q = absorption / p_theta
+    sales = c_theta * c.exporter("a_sale", q)
+    demand = (c_theta * c.exporter("a_sale", (1.0 - m.nu) * q))[:, 0, :] \
+        + m.nu * (1.0 - rho) * income
+    price = mk.price_index(income, w, p_theta, spec.theta, m)
+    out = _Eval(w, c_theta, p_theta, absorption, income, sales, demand / y_new,
+                labour=lab, price=price, rho=rho)
+    if m.labour_moves:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out.l_next = m.kappa * (mk.take_home(rho, income, y_new, m) + np.log(w / price))
     return out
 
 
@@ -178,6 +230,8 @@ def _normalise(st: _State, c: Coefficients, base: Baseline, spec: _Spec) -> _Sta
             shift = (np.log(pt) / -th) @ base.alpha[:, r]
     else:
         shift = x[:, spec.ref]
+    if st.l is not None:
+        return _State(x - shift[:, None], l=st.l)
     if st.p is None:
         return _State(x - shift[:, None])
     return _State(x - shift[:, None], st.p - shift[:, None, None],
@@ -195,7 +249,11 @@ def _map(st: _State, c: Coefficients, base: Baseline, spec: _Spec
     ev = _evaluate(st, c, base, spec)
     res = np.max(np.abs(ev.ratio - 1.0), axis=1)
     x_new = st.x + spec.damping * _step(ev, c, base, spec)
-    if st.p is None:
+    if st.l is not None:
+        nxt = _State(x_new, l=st.l + spec.damping * (ev.l_next - st.l))
+        with np.errstate(invalid="ignore"):
+            res = np.maximum(res, np.max(np.abs(ev.l_next - st.l), axis=1))
+    elif st.p is None:
         nxt = _State(x_new)
     else:
         nxt = _State(x_new, ev.p_next, ev.e_next)

@@ -13,14 +13,18 @@ option beats the file, the file beats the default.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
 
 from ..errors import ParameterError
 from ..scenario.scenario import DeficitClosure
 
-__all__ = ["Backend", "DeficitClosure", "Mode", "SolveOptions"]
+__all__ = ["Backend", "DeficitClosure", "Mode", "Revenue", "SolveOptions"]
 
 Mode = Literal["full", "conditional"]
+
+#: What a government does with tariff revenue: hand it back as a lump sum, or cut the
+#: labour-income tax with it (which moves labour supply when ``labour_supply`` > 0).
+Revenue = Literal["lump_sum", "income_tax"]
 
 #: How the equations are iterated; every backend solves the same system to the same
 #: tolerance (tested to 1e-12 against each other).
@@ -52,6 +56,27 @@ class SolveOptions:
         (one sector; see :mod:`middlepower.model.onesector`). ``"auto"``: ``"numpy"`` until a
         process has spent half a second iterating, then ``"compiled"`` (loading the kernel
         costs about 0.4 s, more than a one-shot command saves).
+    labour_supply : float, default 0.0
+        Frisch elasticity kappa of labour supply, Lhat = ((1 - tau)^ w / P)^kappa
+        (0: labour fixed). Welfare is then net of the disutility of work.
+    revenue : {"lump_sum", "income_tax"}, default "lump_sum"
+        Tariff revenue handed back as a lump sum, or used to cut the labour-income tax
+        (tau = R'/Y'), which raises take-home pay by 1 / (1 - tau).
+    selling_cost : float, mapping code -> float, array of shape (N,), or "calibrated"; default 0
+        nu_n: the share of every sale in destination n paid to n's own labour (marketing
+        and distribution). ``"calibrated"``: two values, the US and everyone else, set so
+        that SG&A is 26% of US firms' sales and 12% of other firms' (Ignatenko et al.
+        2025, from Compustat/Worldscope).
+    pass_through : float, default 1.0
+        Firm-level tariff pass-through phi~; the importer-level pass-through is
+        phi_n = phi~ + nu_n (1 + psi) / (1 - nu_n), the exponent of (1 + t) in trade shares
+        being -theta phi_n, and the price index gains the factor (Ehat / what)^(1 - phi_n).
+    scale : float, default 0.0
+        Scale-economies elasticity psi: unit costs w / L^psi.
+
+    The last five are the features of Ignatenko, Lashkaripour, Macedoni & Simonovska
+    (2025); ``SolveOptions.preset("ilms2025")`` sets them as that paper does. They are
+    one-sector options: the reference equations carry them (:mod:`.market`).
 
     Examples
     --------
@@ -73,6 +98,41 @@ class SolveOptions:
     max_iter: int = 10_000
     damping: float = 1.0
     backend: Backend = "auto"
+    labour_supply: float = 0.0
+    revenue: Revenue = "lump_sum"
+    selling_cost: Any = 0.0
+    pass_through: float = 1.0
+    scale: float = 0.0
+
+    #: The presets :meth:`preset` knows, each with its source.
+    PRESETS: ClassVar[dict[str, str]] = {
+        "ilms2025": "Ignatenko, Lashkaripour, Macedoni & Simonovska (2025), 'Making America "
+                    "Great Again? The Economic Impacts of Liberation Day Tariffs', JIE: "
+                    "epsilon = 4, kappa = 0.5, psi = 0.67/4, nu calibrated to SG&A shares, "
+                    "full firm-level pass-through, revenue cutting the income tax",
+    }
+
+    @classmethod
+    def preset(cls, name: str, **overrides: Any) -> SolveOptions:
+        """Options as a published model sets them (:attr:`PRESETS`), with overrides.
+
+        >>> SolveOptions.preset("ilms2025").labour_supply
+        0.5
+        """
+        if name != "ilms2025":
+            raise ParameterError(f"unknown preset {name!r}; expecting one of "
+                                 f"{sorted(cls.PRESETS)}.")
+        return cls(theta=4.0, labour_supply=0.5, revenue="income_tax",
+                   selling_cost="calibrated", pass_through=1.0,
+                   scale=0.67 / 4.0).merged(**overrides)
+
+    @property
+    def market(self) -> bool:
+        """Is any of the labour, revenue, selling-cost, pass-through or scale options on?"""
+        nu = self.selling_cost
+        no_nu = isinstance(nu, int | float) and not isinstance(nu, bool) and nu == 0
+        return not (no_nu and self.labour_supply == 0 and self.revenue == "lump_sum"
+                    and self.pass_through == 1.0 and self.scale == 0)
 
     def __post_init__(self) -> None:
         if self.backend not in get_args(Backend):
@@ -83,6 +143,15 @@ class SolveOptions:
                                  f"{get_args(DeficitClosure)}.")
         if self.mode not in get_args(Mode):
             raise ParameterError(f"mode={self.mode!r}: expecting one of {get_args(Mode)}.")
+        if self.revenue not in get_args(Revenue):
+            raise ParameterError(f"revenue={self.revenue!r}: expecting one of "
+                                 f"{get_args(Revenue)}.")
+        for name, lo, hi in (("labour_supply", 0.0, 5.0), ("pass_through", 0.0, 1.0),
+                             ("scale", 0.0, 0.5)):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int | float) or not lo <= v <= hi:
+                raise ParameterError(f"{name}={v!r} must be a number in [{lo:g}, {hi:g}] "
+                                     f"(published estimates lie well inside).")
 
     def merged(self, **overrides: Any) -> SolveOptions:
         """A copy with every override that is not None applied."""

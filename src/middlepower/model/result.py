@@ -70,7 +70,8 @@ class Result:
                  theta: float | np.ndarray, deficits: str, w: np.ndarray, c_theta: np.ndarray,
                  p_theta: np.ndarray, absorption: np.ndarray, income: np.ndarray,
                  iterations: int, max_residual: float,
-                 prices: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+                 prices: tuple[np.ndarray, np.ndarray] | None = None,
+                 market: tuple[np.ndarray, np.ndarray, Any] | None = None) -> None:
         self.scenario = scenario
         self.world = world
         self.base = base
@@ -87,6 +88,8 @@ class Result:
         if prices is None:      # a batch computes them for all its results at once
             prices = consumer_prices(base.alpha, p_theta, self._theta_s[:, None])
         self.sector_price_hat, self.price_index_hat = prices
+        # labour supply, selling costs, ... (model.market): Lhat, What and the terms
+        self._market = market
 
     @cached_property
     def spending(self) -> np.ndarray:
@@ -119,7 +122,8 @@ class Result:
         from ._coefficients import dense
 
         shocks = sparse_batch(self.world, [self.scenario])
-        a = dense(self.base, shocks, self._theta_s[None, :]).a[0]
+        phi = None if self._market is None else self._market[2].phi
+        a = dense(self.base, shocks, self._theta_s[None, :], phi).a[0]
         return a * self.c_theta[:, :, None] / self.p_theta[:, None, :]
 
     @cached_property
@@ -151,8 +155,16 @@ class Result:
 
     @cached_property
     def welfare_hat(self) -> np.ndarray:
-        """(N,) real income change, (I'_j / I_j) / Phat_j."""
+        """(N,) real income change, (I'_j / I_j) / Phat_j; with labour supply net of the
+        disutility of work (:func:`middlepower.model.market.welfare`)."""
+        if self._market is not None:
+            return self._market[1]
         return self.income / self.base.income / self.price_index_hat
+
+    @property
+    def employment_hat(self) -> np.ndarray:
+        """(N,) change of employment Lhat (1 where labour supply is fixed)."""
+        return np.ones(len(self.base.countries)) if self._market is None else self._market[0]
 
     @cached_property
     def _terms_of_trade(self) -> np.ndarray:
@@ -203,7 +215,8 @@ class Result:
                 "tariff_revenue": rev1,
                 "tariff_revenue_change": rev1 - rev0,
                 "domestic_share": np.diag(self.shares).copy(),
-            },
+            } | ({} if self._market is None else
+                 {"employment_pct": 100.0 * (self.employment_hat - 1.0)}),
             index=pd.Index(b.countries, name="country"),
         )
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
 from ..data.world import World
 from ..errors import ParameterError, ScenarioError
@@ -113,7 +114,10 @@ def solve(
     >>> bool(r.countries.loc["B", "welfare_pct"] < 0)
     True
     """
-    if not isinstance(scenario, Scenario):
+    if isinstance(scenario, BaseModel) and not isinstance(scenario, Scenario):
+        # one shock, e.g. mp.tariff(...)
+        scenario = Scenario(getattr(scenario, "type", "scenario"), shocks=[scenario])
+    elif not isinstance(scenario, Scenario):
         scenario = Scenario("scenario", shocks=list(scenario))
     if scenario.variants:
         raise ScenarioError(f"scenario {scenario.name!r} has {len(scenario.variants)} variants; "
@@ -179,8 +183,7 @@ def solve_many(
     if not items:
         raise ScenarioError("no scenarios to solve.")
     thetas = _check_theta(opts.theta, len(items), world)
-    spec = _check_options(world, thetas, opts.deficits, opts.mode, opts.numeraire, opts.tol,
-                          opts.max_iter, opts.damping, opts.backend)
+    spec = _check_options(world, thetas, opts)
     base = baseline(world)
     if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) < 1):
         raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer.")
