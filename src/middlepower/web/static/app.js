@@ -452,7 +452,7 @@ async function renderBrief(b) {
     data: { values: e.top_partners },
     mark: { type: "bar", color: OKABE[0] },
     encoding: {
-      y: { field: "name", type: "nominal", sort: "-x", title: null, axis: { labelLimit: labelRoom("#chart-partners", 200) } },
+      y: { field: "name", type: "nominal", sort: "-x", title: null, axis: { labelLimit: labelRoom("#chart-partners", 200, 0.4) } },
       x: { field: "export_share_pct", type: "quantitative", title: titleLines(`share of ${b.target_name}'s exports, %`, "#chart-partners") },
       tooltip: [{ field: "name" }, { field: "export_share_pct", type: "quantitative", format: ".1f", title: "%" }],
     },
@@ -494,7 +494,7 @@ function drawSectors(b) {
     data: { values: rows },
     mark: { type: "bar", cornerRadiusEnd: 2 },
     encoding: {
-      y: { field: "name", type: "nominal", sort: "-x", title: null, axis: { labelLimit: labelRoom("#chart-sectors", 220) } },
+      y: { field: "name", type: "nominal", sort: "-x", title: null, axis: { labelLimit: labelRoom("#chart-sectors", 220, 0.42) } },
       x: { field: "share_of_exports_pct", type: "quantitative", title: titleLines(`share of exports to ${b.against_name}, %`, "#chart-sectors") },
       color: { field: "taxed", type: "nominal", title: null, legend: topLegend("#chart-sectors"),
         scale: { domain: ["hit by the tariff", "not taxed"], range: [OKABE[0], "#a6cbe3"] } },
