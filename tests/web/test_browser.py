@@ -15,25 +15,13 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="the playwright package is not installed")
+pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 CHROMIUM = os.environ.get("MIDDLEPOWER_CHROMIUM", "/usr/bin/chromium")
 if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
     pytest.skip(f"no chromium at {CHROMIUM} (Debian: apt-get install chromium)",
                 allow_module_level=True)
 
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 SHOTS = os.environ.get("MIDDLEPOWER_SCREENSHOTS")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        exe = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-        b = pw.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

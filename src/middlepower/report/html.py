@@ -1,14 +1,16 @@
 """Self-contained HTML: Vega-Lite charts (JavaScript inlined) and a world map of results.
 
 One valid document per page (a parser checks it in the tests): unique ids, a mobile
-viewport, a layout that reflows down to 420 px, chart text of 12-16 px, and tables with
+viewport, a layout that reflows down to 390 px (wide tables scroll inside their own box,
+the map is as tall as its width asks for), chart text of 12-16 px, and tables with
 human labels. The map's colour scale is symmetric and clipped at the 95th percentile of
 the absolute changes, so that one outlier does not wash out everyone else (the page says
 where it clips and who lies beyond); its response selector sits beside it and starts on
 the first response.
 
-Country shapes: ``_assets/countries-110m.json`` from the npm package world-atlas 2.0.2
-(Natural Earth 1:110m, public domain; packaging ISC, see world-atlas-LICENSE.txt).
+Country shapes (:mod:`.worldmap`): ``_assets/countries-110m.json`` from world-atlas 2.0.2
+(Natural Earth 1:110m, public domain; packaging ISC, see world-atlas-LICENSE.txt); the
+countries not modelled on their own are shaded and labelled "rest of world".
 
 Every string a user supplies (scenario, variant and country names and codes, data
 source, descriptions) is escaped for where it lands: :func:`html.escape` in text and
@@ -26,13 +28,13 @@ import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .text import human_pct, money, possessive
+from .worldmap import ASPECT, CLIP_PERCENTILE, colour_limit, world_map
 
 if TYPE_CHECKING:
     import altair as alt
@@ -42,9 +44,6 @@ if TYPE_CHECKING:
     from .brief import Brief
 
 __all__ = ["brief_html", "leverage_html", "results_html", "world_map"]
-
-#: Percentile of |change| at which the map's colours saturate.
-CLIP_PERCENTILE = 95.0
 
 _STYLE = """
 *{box-sizing:border-box}
@@ -58,7 +57,7 @@ padding:.8rem 1rem;margin:1rem 0}
 table{border-collapse:collapse;margin:.5rem 0;font-size:.95rem}
 th,td{padding:.35rem .6rem;border-bottom:1px solid #ddd;text-align:right;vertical-align:top}
 th{background:#fafafa} th:first-child,td:first-child{text-align:left}
-td.neg{color:#b91c1c} td.pos{color:#15803d} td.amt{color:#555}
+td.neg{color:#b91c1c} td.pos{color:#15803d} td.amt{color:#555;white-space:nowrap}
 .meta,.note{color:#555;font-size:.9rem}
 .flag{color:#9a3412;font-weight:600}
 .chart{width:100%;min-height:120px} figure.chart{margin:0}
@@ -108,77 +107,6 @@ def _vega_bundle() -> str:
     # which a reader of our page's source takes for a second document; \x3c is the same
     # "<" to JavaScript inside those strings (the only place these tags occur).
     return re.sub(r"<(/?)(html|head|body)>", r"\\x3c\1\2>", bundle)
-
-
-@lru_cache(maxsize=1)
-def _topology() -> dict[str, Any]:
-    path = resources.files("middlepower").joinpath("report/_assets/countries-110m.json")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _numeric_ids(world: World) -> pd.DataFrame:
-    """(map id, economy) for every country the map can colour, regions spread on members."""
-    from ..data._countries import _coco
-
-    rows = []
-    for code in world.countries:
-        for member in world.regions.get(code, (code,)):
-            rows.append((member, code))
-    members = [m for m, _ in rows]
-    nums = _coco().convert(members, src="ISO3", to="ISOnumeric", not_found=None)
-    if not isinstance(nums, list):
-        nums = [nums]
-    out = [(f"{int(n):03d}", econ) for n, (_, econ) in zip(nums, rows, strict=True)
-           if isinstance(n, int | float) and n == n]
-    return pd.DataFrame(out, columns=["id", "economy"]).drop_duplicates("id")
-
-
-def colour_limit(values: pd.DataFrame) -> float:
-    """Where the map's symmetric colour scale saturates: the :data:`CLIP_PERCENTILE`
-    percentile of |change| over every economy and option, at least 0.05 (% points)."""
-    a = np.abs(values.to_numpy(dtype=float))
-    a = a[np.isfinite(a)]
-    if not a.size:
-        return 0.05
-    return float(max(np.percentile(a, CLIP_PERCENTILE), 0.05))
-
-
-def world_map(world: World, values: pd.DataFrame, title: str) -> alt.Chart:
-    """Choropleth of one column per option in ``values`` (index: economy).
-
-    The option shown is the Vega parameter ``option`` (``option_0`` first); the page's
-    own selector sets it. Colours are symmetric around zero and clipped at
-    :func:`colour_limit`.
-    """
-    import altair as alt
-
-    ids = _numeric_ids(world)
-    options = [f"option_{k}" for k in range(values.shape[1])]
-    wide = ids.join(values.set_axis(options, axis=1), on="economy")
-    wide["name"] = wide["economy"].map(dict(zip(world.countries, world.names, strict=True)))
-    wide = wide.replace([np.inf, -np.inf], np.nan).astype(object).where(wide.notna(), None)
-    pick = alt.param(name="option", value=options[0])
-    topo = alt.InlineData(values=_topology(), format=alt.DataFormat(type="topojson",
-                                                                      feature="countries"))
-    lim = colour_limit(values)
-    return (
-        alt.Chart(topo, title=title)
-        .mark_geoshape(stroke="white", strokeWidth=0.3)
-        .transform_lookup(lookup="id", from_=alt.LookupData(
-            alt.InlineData(values=wide.to_dict("records")), "id", ["name", "economy",
-                                                                  *options]))
-        .transform_calculate(change="datum[option]")
-        .encode(
-            color=alt.Color("change:Q", title="real income, %",
-                            scale=alt.Scale(scheme="redblue", domain=[-lim, lim], clamp=True),
-                            legend=alt.Legend(orient="bottom", gradientLength=240)),
-            tooltip=[alt.Tooltip("name:N", title="economy"),
-                     alt.Tooltip("change:Q", format="+.2f", title="real income, %")],
-        )
-        .add_params(pick)
-        .project("equalEarth")
-        .properties(width="container", height=420)
-    )
 
 
 def _clip_note(values: pd.DataFrame, names: dict[str, str]) -> str:
@@ -312,10 +240,20 @@ def _page(title: str, body: str, charts: dict[str, alt.TopLevelMixin],
         spec.setdefault("config", {}).update(_CHART_CONFIG)
         spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     opts = _script_json({"renderer": "svg", "actions": False, "mode": "vega-lite"})
-    embed = ["const views = {};"]
+    # a map is as tall as its width asks for (worldmap.ASPECT), also after a resize
+    maps = [k for k, spec in specs.items() if "projection" in spec]
+    embed = ["const views = {};",
+             f"const tall = (el) => Math.max(120, Math.round(el.clientWidth / {ASPECT}));",
+             "function embed(key, spec, map) { const el = document.getElementById(key);"
+             " if (map) spec.height = tall(el);"
+             f" vegaEmbed(el, spec, {opts}).then(r => {{ views[key] = r.view; }})"
+             ".catch(console.error); }"]
     for key, spec in specs.items():
-        embed.append(f"vegaEmbed('#{key}', {_script_json(spec)}, {opts})"
-                     f".then(r => {{ views['{key}'] = r.view; }}).catch(console.error);")
+        embed.append(f"embed('{key}', {_script_json(spec)}, {_script_json(key in maps)});")
+    if maps:
+        embed.append(f"window.addEventListener('resize', () => {{ for (const k of "
+                     f"{_script_json(maps)}) {{ const v = views[k]; if (v) "
+                     "v.height(tall(document.getElementById(k))).runAsync(); } });")
     if select:
         embed.append(f"document.getElementById('{select}').addEventListener('change', e => "
                      "{ const v = views['chart-map']; if (v) { "

@@ -88,20 +88,12 @@ def _sectors(world: World) -> list[dict[str, str]]:
 
 
 @lru_cache(maxsize=8)
-def _map_ids(name: str) -> tuple[tuple[str, str], ...]:
-    """(numeric id of the world-atlas map, economy) pairs; members of a region map to it."""
-    import country_converter as coco
+def _map_ids(name: str) -> tuple[dict[str, Any], ...]:
+    """Every shape of the world map with its economy; the rest of the world flagged
+    (the rule: :func:`middlepower.report.worldmap.map_ids`)."""
+    from ..report.worldmap import map_ids
 
-    world = world_of(name)
-    rows = [(m, code) for code in world.countries for m in world.regions.get(code, (code,))]
-    nums = coco.CountryConverter().convert([m for m, _ in rows], src="ISO3", to="ISOnumeric",
-                                           not_found=None)
-    nums = nums if isinstance(nums, list) else [nums]
-    seen: dict[str, str] = {}
-    for n, (_, econ) in zip(nums, rows, strict=True):
-        if isinstance(n, int | float) and n == n:
-            seen.setdefault(f"{int(n):03d}", econ)
-    return tuple(seen.items())
+    return tuple(map_ids(world_of(name)))
 
 
 def policy_dates() -> dict[str, Any]:
@@ -148,7 +140,7 @@ def _dataset_info(name: str) -> dict[str, Any]:
                      "against": "USA" if "USA" in world else world.countries[1],
                      "coalition": [c for c in DEFAULT_COALITION if c in world],
                      "diversify_with": [c for c in DEFAULT_DIVERSIFY if c in world]},
-        "map_ids": [{"id": i, "economy": e} for i, e in _map_ids(name)],
+        "map_ids": list(_map_ids(name)),
         "table": countries.to_dict("records"),
     })
 

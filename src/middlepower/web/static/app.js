@@ -201,6 +201,22 @@ function chartButtons(name) {
 // ------------------------------------------------------------------ charts
 const OKABE = ["#0072B2", "#E69F00", "#7f7f7f", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"];
 
+// On a phone a chart's labels, legend and axis title must fit its box (an SVG clips what
+// passes its edge): label room shrinks with the box, a top legend wraps in two columns,
+// and a long axis title breaks into lines.
+const boxWidth = (target) => $(target).clientWidth || 600;
+const labelRoom = (target, most, share = 0.34) => Math.round(Math.max(70, Math.min(most, share * boxWidth(target))));
+const topLegend = (target) => (boxWidth(target) < 520 ? { orient: "top", columns: 2 } : { orient: "top" });
+function titleLines(text, target) {
+  const most = Math.max(18, Math.floor((0.6 * boxWidth(target)) / 7)), out = [];
+  for (const word of text.split(" ")) {
+    const last = out.length - 1;
+    if (last >= 0 && (out[last] + " " + word).length <= most) out[last] += " " + word;
+    else out.push(word);
+  }
+  return out.length === 1 ? out[0] : out;
+}
+
 async function draw(name, target, spec) {
   if (typeof window.vegaEmbed !== "function") throw new Error("the chart library did not load");
   if (views[name]) views[name].finalize();
@@ -216,31 +232,49 @@ async function draw(name, target, spec) {
   return res.view;
 }
 
-function mapSpec(rows, title) {
-  const lim = Math.max(0.05, ...rows.map((r) => Math.abs(r.welfare_pct ?? 0)));
+// The world map (the rule is middlepower.report.worldmap): every country shape but
+// Antarctica; shapes not modelled on their own are one shade, labelled "rest of world",
+// with the dataset's ROW change in their tooltip. The plot is MAP_ASPECT times less tall
+// than wide, so the fitted world fills the width on a phone as on a desktop.
+const MAP_ASPECT = 2.3, REST = "rest of world";
+const mapHeight = (target) => Math.max(120, Math.round($(target).clientWidth / MAP_ASPECT));
+function mapSpec(rows, title, target) {
+  const lim = Math.max(0.05, ...rows.filter((r) => !r.rest).map((r) => Math.abs(r.welfare_pct ?? 0)));
+  const tooltip = [
+    { field: "name", title: "economy" },
+    { field: "welfare_pct", type: "quantitative", format: "+.3f", title: "welfare, %" },
+  ];
+  const shape = { type: "geoshape", stroke: "#fff", strokeWidth: 0.4 };
   return {
     description: title,
-    width: "container", height: 400, autosize: { type: "fit-x", contains: "padding" },
+    width: "container", height: mapHeight(target), autosize: { type: "fit-x", contains: "padding" },
     data: { url: "/static/vendor/countries-110m.json", format: { type: "topojson", feature: "countries" } },
-    transform: [{ lookup: "id", from: { data: { values: rows }, key: "id", fields: ["economy", "name", "welfare_pct"] } }],
+    transform: [
+      { filter: "datum.id !== '010'" },
+      { calculate: "datum.id != null ? datum.id : datum.properties.name", as: "key" },
+      { lookup: "key", from: { data: { values: rows }, key: "id", fields: ["economy", "name", "rest", "kind", "welfare_pct"] } },
+    ],
     projection: { type: "equalEarth" },
-    mark: { type: "geoshape", stroke: "#fff", strokeWidth: 0.4 },
-    encoding: {
-      color: {
-        condition: { test: "isValid(datum.welfare_pct)", field: "welfare_pct", type: "quantitative",
-          title: "welfare, %",
+    layer: [
+      { transform: [{ filter: "datum.rest !== false" }], mark: shape, encoding: {
+        color: { field: "kind", type: "nominal", title: null,
+          scale: { domain: [REST], range: ["#c3c8cf"] }, legend: { orient: "bottom", symbolType: "square" } },
+        tooltip } },
+      { transform: [{ filter: "datum.rest === false" }], mark: shape, encoding: {
+        color: { field: "welfare_pct", type: "quantitative", title: "welfare, %",
           // symmetric log: a -2% target and +0.01% bystanders both stay readable
           scale: { type: "symlog", constant: 0.02, scheme: "blueorange", reverse: true, domain: [-lim, lim] },
-          legend: { format: ".2~f" } },
-        value: "#d9d9d9",
-      },
-      tooltip: [
-        { field: "name", title: "economy" },
-        { field: "welfare_pct", type: "quantitative", format: "+.3f", title: "welfare, %" },
-      ],
-    },
+          legend: { format: ".2~f", orient: "bottom", gradientLength: 200 } },
+        tooltip } },
+    ],
+    resolve: { scale: { color: "independent" } },
   };
 }
+// a resized window re-fits the maps drawn so far
+const MAPS = { map: "#map", "scenario-map": "#scenario-map", "story-map": "#story-map" };
+window.addEventListener("resize", () => {
+  for (const [name, target] of Object.entries(MAPS)) if (views[name]) views[name].height(mapHeight(target)).runAsync();
+});
 
 // ------------------------------------------------------------------ dataset
 let info = null;
@@ -249,8 +283,6 @@ const nameOf = (code) => (info && info.names[code]) || code;
 async function loadDataset(name) {
   info = await api(`/api/v1/datasets/${encodeURIComponent(name)}`);
   info.names = Object.fromEntries(info.countries.map((c) => [c.code, c.name]));
-  info.ids = {};
-  for (const m of info.map_ids) (info.ids[m.economy] ||= []).push(m.id);
   const list = $("#economies");
   list.replaceChildren(...info.countries.map((c) => el("option", { value: c.code }, c.name)));
   // aliases (steel, autos, energy...) first: they are what users ask for
@@ -274,12 +306,10 @@ async function loadDataset(name) {
 }
 
 function mapRows(values) {
-  // values: economy -> welfare_pct; spread over every map id of the economy (EU27 members)
-  const out = [];
-  for (const [econ, ids] of Object.entries(info.ids)) {
-    for (const id of ids) out.push({ id, economy: econ, name: nameOf(econ), welfare_pct: values[econ] ?? null });
-  }
-  return out;
+  // values: economy -> welfare_pct; every shape of the map, EU27 members drawn as the EU
+  return info.map_ids.map((m) => ({ id: m.id, economy: m.economy, rest: m.rest, kind: REST,
+    name: m.rest ? `${REST}${m.economy ? ` (modelled as one economy, ${m.economy})` : " (not in the data)"}` : nameOf(m.economy),
+    welfare_pct: values[m.economy] ?? null }));
 }
 
 // ------------------------------------------------------------------ form
@@ -380,7 +410,7 @@ async function renderBrief(b) {
   }
   const order = b.responses.map((r) => r.name);
   const whoOrder = [b.target_name, b.against_name, "World"];
-  const y = { field: "response", type: "nominal", sort: order, title: null, axis: { labelLimit: 160 } };
+  const y = { field: "response", type: "nominal", sort: order, title: null, axis: { labelLimit: labelRoom("#chart-responses", 160) } };
   const yOffset = { field: "who", type: "nominal", sort: whoOrder };
   drawn.push(draw("responses", "#chart-responses", {
     description: "Welfare change by response, %",
@@ -390,7 +420,7 @@ async function renderBrief(b) {
       { mark: { type: "bar", cornerRadiusEnd: 2 }, encoding: { y, yOffset,
         x: { field: "welfare", type: "quantitative", title: "change in real income, %" },
         color: { field: "who", type: "nominal", sort: whoOrder, title: null,
-          scale: { range: OKABE.slice(0, 3) }, legend: { orient: "top" } },
+          scale: { range: OKABE.slice(0, 3) }, legend: topLegend("#chart-responses") },
         tooltip: [{ field: "response" }, { field: "who", title: "economy" },
           { field: "welfare", type: "quantitative", format: "+.3f", title: "welfare, %" },
           { field: "p5", type: "quantitative", format: "+.3f", title: "5%" },
@@ -422,8 +452,8 @@ async function renderBrief(b) {
     data: { values: e.top_partners },
     mark: { type: "bar", color: OKABE[0] },
     encoding: {
-      y: { field: "name", type: "nominal", sort: "-x", title: null },
-      x: { field: "export_share_pct", type: "quantitative", title: `share of ${b.target_name}'s exports, %` },
+      y: { field: "name", type: "nominal", sort: "-x", title: null, axis: { labelLimit: labelRoom("#chart-partners", 200, 0.4) } },
+      x: { field: "export_share_pct", type: "quantitative", title: titleLines(`share of ${b.target_name}'s exports, %`, "#chart-partners") },
       tooltip: [{ field: "name" }, { field: "export_share_pct", type: "quantitative", format: ".1f", title: "%" }],
     },
   }));
@@ -464,9 +494,9 @@ function drawSectors(b) {
     data: { values: rows },
     mark: { type: "bar", cornerRadiusEnd: 2 },
     encoding: {
-      y: { field: "name", type: "nominal", sort: "-x", title: null, axis: { labelLimit: 220 } },
-      x: { field: "share_of_exports_pct", type: "quantitative", title: `share of exports to ${b.against_name}, %` },
-      color: { field: "taxed", type: "nominal", title: null, legend: { orient: "top" },
+      y: { field: "name", type: "nominal", sort: "-x", title: null, axis: { labelLimit: labelRoom("#chart-sectors", 220, 0.42) } },
+      x: { field: "share_of_exports_pct", type: "quantitative", title: titleLines(`share of exports to ${b.against_name}, %`, "#chart-sectors") },
+      color: { field: "taxed", type: "nominal", title: null, legend: topLegend("#chart-sectors"),
         scale: { domain: ["hit by the tariff", "not taxed"], range: [OKABE[0], "#a6cbe3"] } },
       tooltip: [{ field: "name", title: "sector" }, { field: "sector", title: "code" },
         { field: "exports_to_against", type: "quantitative", format: ",.1f", title: `exports, ${b.data.unit}` },
@@ -482,7 +512,7 @@ function drawBriefMap() {
   const resp = $("#map-response").value || "give in";
   const values = {};
   for (const r of lastBrief.welfare) if (r.response === resp) values[r.economy] = r.welfare_pct;
-  return draw("map", "#map", mapSpec(mapRows(values), `Welfare change by economy, ${resp}`));
+  return draw("map", "#map", mapSpec(mapRows(values), `Welfare change by economy, ${resp}`, "#map"));
 }
 
 function briefYAML(b) {
@@ -596,7 +626,8 @@ async function runSplit(members) {
       encoding: { y: { field: "name", type: "nominal", sort: "-x", title: null } },
       layer: [
         { mark: { type: "bar", color: OKABE[3] }, encoding: {
-          x: { field: "shapley", type: "quantitative", title: `Shapley value, ${st.unit}` },
+          // room at both ends for the share labels (an SVG clips text past its edge)
+          x: { field: "shapley", type: "quantitative", title: `Shapley value, ${st.unit}`, scale: { padding: 30 } },
           tooltip: [{ field: "name" }, { field: "shapley", type: "quantitative", format: ",.2f" },
             { field: "share_pct", type: "quantitative", format: ".1f", title: "share %" },
             { field: "standalone", type: "quantitative", format: ",.2f", title: "alone" }] } },
@@ -638,7 +669,11 @@ async function runLeverage() {
     const back = r.loss_b ? r.loss_a / r.loss_b : null;
     cells.push({ a: r.b, b: r.a, loss_a: r.loss_b, loss_b: r.loss_a, ratio: back, log2: back > 0 ? lr(back) : null });
   }
-  const n = res.countries.length, side = Math.max(260, Math.min(900, 18 * n));
+  // Cells of 18 px where the box has room, never under 13 px (the codes must stay
+  // legible): a matrix wider than a phone scrolls sideways inside its own box.
+  const n = res.countries.length, narrow = boxWidth("#chart-heatmap") < 600;
+  const room = boxWidth("#chart-heatmap") - (narrow ? 60 : 200);
+  const side = Math.max(13 * n, Math.min(room, Math.max(260, Math.min(900, 18 * n))));
   await draw("heatmap", "#chart-heatmap", {
     description: "Leverage in bilateral trade wars: B's loss over A's loss",
     width: side, height: side, data: { values: cells },
@@ -647,13 +682,16 @@ async function runLeverage() {
       x: { field: "b", type: "nominal", sort: res.countries, title: "B (the other side)" },
       y: { field: "a", type: "nominal", sort: res.countries, title: "A" },
       color: { field: "log2", type: "quantitative", title: "log2(B loss / A loss)",
-        scale: { scheme: "purpleorange", reverse: true, domainMid: 0 } },
+        scale: { scheme: "purpleorange", reverse: true, domainMid: 0 },
+        legend: narrow ? { orient: "bottom", gradientLength: Math.min(200, side) } : {} },
       tooltip: [{ field: "a", title: "A" }, { field: "b", title: "B" },
         { field: "ratio", type: "quantitative", format: ".2f", title: "B loss / A loss" },
         { field: "loss_a", type: "quantitative", format: ".3f", title: "A loss %" },
         { field: "loss_b", type: "quantitative", format: ".3f", title: "B loss %" }],
     },
   });
+  const box = $("#chart-heatmap");
+  $("#heatmap-hint").hidden = box.scrollWidth <= box.clientWidth + 1;
   const top = [...res.table].sort((x, y) => Math.abs(y.gap_pp) - Math.abs(x.gap_pp)).slice(0, 15);
   renderTable("#leverage-table", [["a", "A"], ["b", "B"], ["loss_a", "A loss %"], ["loss_b", "B loss %"],
     ["leverage_a_over_b", "B loss / A loss"], ["gap_pp", "gap, pp"]], top, {
@@ -709,7 +747,7 @@ async function drawSolved(res, variantSel, mapName, mapSel, tableSel) {
   const v = $(variantSel).value;
   const rows = res.table.filter((r) => r.scenario === v);
   const values = Object.fromEntries(rows.map((r) => [r.country, r.welfare_pct]));
-  await draw(mapName, mapSel, mapSpec(mapRows(values), `Welfare change by economy, ${v}`));
+  await draw(mapName, mapSel, mapSpec(mapRows(values), `Welfare change by economy, ${v}`, mapSel));
   const top = [...rows].sort((a, b) => Math.abs(b.welfare_pct) - Math.abs(a.welfare_pct)).slice(0, 15);
   renderTable(tableSel, [["name", "economy"], ["welfare_pct", "welfare %"], ["real_gdp_pct", "real GDP %"],
     ["exports_pct", "exports %"], ["imports_pct", "imports %"], ["terms_of_trade_pct", "terms of trade %"]], top);
@@ -754,10 +792,10 @@ async function runGame() {
     data: { values: rows },
     mark: { type: "bar", cornerRadiusEnd: 2 },
     encoding: {
-      y: { field: "situation", type: "nominal", sort: order, title: null, axis: { labelLimit: 220 } },
+      y: { field: "situation", type: "nominal", sort: order, title: null, axis: { labelLimit: labelRoom("#chart-sayno", 220, 0.46) } },
       yOffset: { field: "who", type: "nominal", sort: who },
       x: { field: "welfare", type: "quantitative", title: "change in real income, %" },
-      color: { field: "who", type: "nominal", sort: who, title: null, legend: { orient: "top" },
+      color: { field: "who", type: "nominal", sort: who, title: null, legend: topLegend("#chart-sayno"),
         scale: { domain: who, range: [OKABE[0], OKABE[1], OKABE[3]] } },
       tooltip: [{ field: "situation" }, { field: "who", title: "economy" },
         { field: "welfare", type: "quantitative", format: "+.3f", title: "welfare, %" }],
