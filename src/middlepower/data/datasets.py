@@ -160,8 +160,10 @@ def load(name: str = DEFAULT_DATASET, **columns: str) -> World:
     ----------
     name : str, default "world2023"
         A name from :func:`datasets` (``"world2023"``, ``"world2023-full"``, and the
-        multi-sector ``"wiod2014"`` (44 economies x 50 sectors) and ``"cp1993"`` (31 x 40,
-        Caliendo & Parro 2015)), or the path of a ``.csv``, ``.parquet`` or ``.dta`` long
+        multi-sector ``"icio2022"`` (OECD ICIO 2022: 53 economies and the EU27 x 50 ISIC
+        rev. 4 sectors; ``"icio2022-full"`` with the 80 economies), ``"wiod2014"`` (44
+        economies x 50 sectors) and ``"cp1993"`` (31 x 40, Caliendo & Parro 2015)), or the
+        path of a ``.csv``, ``.parquet`` or ``.dta`` long
         table.
     **columns
         For a file: ``exporter=``, ``importer=``, ``value=``, ``tariff=`` column names.
