@@ -152,6 +152,10 @@ def _load_shipped(name: str) -> World:
 #: The dataset every door uses when none is named (CLI ``--data``, web ``data``, mp.load()).
 DEFAULT_DATASET = "world2023"
 
+#: The dataset a sectoral question (``brief --sectors steel``) uses when none is named:
+#: the present-day input-output world, where steel, aluminium and autos are sectors.
+SECTOR_DATASET = "icio2022"
+
 
 def load(name: str = DEFAULT_DATASET, **columns: str) -> World:
     """Load a shipped dataset by name, or a long table from a file path.
