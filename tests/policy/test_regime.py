@@ -105,3 +105,12 @@ def test_wiod2014_sectors_work_too():
     t = mp.policy.regime(mp.load("wiod2014"), "2026-08-19")
     assert set(t[t.imposer == "USA"].sector) <= set(mp.load("wiod2014").sectors)
     assert (t.rate >= t.base).all()
+
+
+def test_hs2_concordance_is_complete():
+    c = mp.policy.concordance()
+    chapters = {f"{k:02d}" for k in range(1, 98)} - {"77"}
+    assert set(c.hs2) == chapters                       # 98, 99: special provisions
+    assert set(c.sector) <= set(GOODS) | {"R"}
+    assert set(c[c.hs2 == "72"].sector) == {"C24A"} and set(c[c.hs2 == "76"].sector) == {"C24B"}
+    assert set(c[c.hs2 == "27"].sector) == {"B05", "B06", "C19"}
