@@ -173,8 +173,14 @@ def build(raw: Path, cache: Path, out: Path) -> dict:
                                 "reconciled to BACI 2023, 2014 applied tariffs"),
             ("icio2022-full", full, "OECD ICIO 2022: 80 economies x 50 ISIC rev. 4 sectors "
                                     "(EU members separate), as icio2022")):
+        deficit = world.deficit()
         meta = {**base, "description": desc, "countries": list(world.countries),
-                "regions": {k: list(v) for k, v in world.regions.items()}}
+                "regions": {k: list(v) for k, v in world.regions.items()},
+                "totals": {"flows_usd_bn": float(world.sector_flows.sum()),
+                           "exports_usd_bn": float(world.exports().sum()),
+                           "imports_usd_bn": float(world.imports().sum()),
+                           "deficit_usd_bn": {c: round(float(deficit[world.index(c)]), 3)
+                                              for c in ("USA", "CAN", "MEX", "CHN", "JPN")}}}
         _write(out, name, _long_table(world.sector_flows, world.sector_tariffs,
                                       list(world.countries), sectors),
                _sector_table(world.value_added_shares, world.io_shares,

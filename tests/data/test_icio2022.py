@@ -46,6 +46,12 @@ def test_accounts_add_up(icio, full):
         np.testing.assert_allclose(w.income(), w.value_added() + w.deficit()
                                    + w.tariff_revenue(), rtol=1e-9)
         assert abs(w.deficit().sum()) < 1e-6 * w.exports().sum()
+        # trade balances consistent with the file's own record
+        tot = mp.data.provenance("icio2022" if w.n == 54 else "icio2022-full")["totals"]
+        assert w.exports().sum() == pytest.approx(tot["exports_usd_bn"], rel=1e-9)
+        assert w.sector_flows.sum() == pytest.approx(tot["flows_usd_bn"], rel=1e-9)
+        for c, d in tot["deficit_usd_bn"].items():
+            assert w.deficit()[w.index(c)] == pytest.approx(d, abs=1e-3)
     # aggregation keeps totals
     assert icio.value_added().sum() == pytest.approx(full.value_added().sum(), rel=1e-9)
 
