@@ -28,6 +28,9 @@ Method (recorded in the JSON's ``method``):
    >= USD 100 bn, neither a re-export hub (:data:`HUBS`: BACI books the hub's re-exported
    imports, which ICIO nets out, so matching them would give the hub a deficit of 25-140%
    of value added). BACI 2023 is used as the 2022 target unscaled (no price adjustment).
+   US imports from each targeted partner also by sector group (:func:`us_import_groups`:
+   the tracker's 2024 imports by HS chapter, shipped in policy/_files, scaled to the
+   pair's BACI total), dropped in the last quarter of the iterations so totals win.
 4. Tariffs: the 2014 applied rates of ``wiod2014`` by the concordance of
    :data:`middlepower.data.icio.SECTORS`; zero where either side is not a wiod2014
    economy, zero for services. Theta from ``wiod2014`` by the same concordance.
@@ -50,8 +53,10 @@ import numpy as np
 import pandas as pd
 
 import middlepower as mp
-from middlepower.data.groups import groups
+from middlepower.data.groups import groups as country_groups
 from middlepower.data.icio import GOODS, SECTORS, TO_WIOD, ras_final_demand, sector_groups
+from middlepower.policy.regime import concordance
+from middlepower.policy.tracker import _table as _tracker_table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_wiod2014 import _long_table, _sector_table, _write
@@ -155,16 +160,18 @@ def build(raw: Path, cache: Path, out: Path) -> dict:
     baci = baci_targets(raw, countries)
     ok = np.array([c not in HUBS and va_usd[n] >= MIN_VA_MN for n, c in enumerate(countries)])
     target = np.where(ok[:, None] & ok[None, :], baci, np.nan)
-    F, ras = ras_final_demand(prior, z, Zb, goods, target)
+    groups, labels = us_import_groups(countries, sectors, target, Zb + prior, goods)
+    F, ras = ras_final_demand(prior, z, Zb, goods, target, groups=groups, iterations=800)
     flows = (Zb + F) * 1e-3                          # USD bn, basic prices
     tariffs, theta = wiod_params(countries, sectors)
     fit = _fit(Zb + prior, Zb + F, baci, target, goods, countries)
+    fit["us_imports_by_sector"] = _group_fit(Zb + prior, Zb + F, groups, labels, countries)
 
     names = {k: v[0] for k, v in SECTORS.items()}
     full = mp.World(countries, flows, tariffs, sectors=sectors, value_added=va, io=io_,
                     theta=theta, sector_names=[names[s] for s in sectors],
                     sector_groups=sector_groups(), year=2022, unit="USD bn")
-    eu = [c for c in groups["EU27"].members if c in countries]
+    eu = [c for c in country_groups["EU27"].members if c in countries]
     small = full.aggregate({"EU27": eu}, rest=None)
     base = _meta(countries, sectors, names, theta, ras, fit, acc, d, va_usd)
     for name, world, desc in (
@@ -186,6 +193,84 @@ def build(raw: Path, cache: Path, out: Path) -> dict:
                _sector_table(world.value_added_shares, world.io_shares,
                              list(world.countries), sectors), meta)
     return base
+
+
+def _components(sectors: list[str]) -> list[list[str]]:
+    """ICIO goods sectors linked by HS chapters that map to several of them (27: coal, oil
+    and gas, refined; 85: electronics, electrical; 71: non-ferrous, other manufacturing):
+    each component is one target, since the chapter's imports cannot be split."""
+    conc = concordance()
+    conc = conc[conc.sector.isin(GOODS)]
+    parent = {s: s for s in conc.sector.unique()}
+
+    def root(s: str) -> str:
+        while parent[s] != s:
+            s = parent[s]
+        return s
+    for _, g in conc.groupby("hs2"):
+        first = root(g.sector.iloc[0])
+        for s in g.sector.iloc[1:]:
+            parent[root(s)] = first
+    comps: dict[str, list[str]] = {}
+    for s in sectors:
+        if s in parent:
+            comps.setdefault(root(s), []).append(s)
+    return list(comps.values())
+
+
+def us_import_groups(countries: list[str], sectors: list[str], target: np.ndarray,
+                     current: np.ndarray, goods: np.ndarray) -> tuple[list, list[str]]:
+    """Targets for US imports from each targeted partner by sector group: the tracker's
+    2024 US imports by HS chapter (shipped, policy/_files) summed over each component's
+    chapters, scaled so that with the goods sectors no chapter reaches (A02 forestry)
+    they add up to the pair's BACI target."""
+    hs2 = _tracker_table("hs2")
+    conc = concordance()
+    usa = countries.index("USA")
+    comps = _components(sectors)
+    chapters = [set(conc[conc.sector.isin(c)].hs2) for c in comps]
+    idx = [np.array([sectors.index(s) for s in c]) for c in comps]
+    inside = np.zeros(len(sectors), dtype=bool)
+    for k in idx:
+        inside[k] = True
+    outside = goods & ~inside
+    out, labels = [], []
+    for i, c in enumerate(countries):
+        if i == usa or not np.isfinite(target[i, usa]):
+            continue
+        m = hs2[hs2.partner == c].set_index("hs2").imports_2024
+        vals = np.array([float(m.reindex(list(ch)).fillna(0.0).sum()) for ch in chapters])
+        if vals.sum() <= 0:
+            continue
+        scale = (target[i, usa] - current[outside, i, usa].sum()) / vals.sum()
+        for comp, k, v in zip(comps, idx, vals * scale, strict=True):
+            out.append((k, i, usa, float(v)))
+            labels.append("+".join(comp))
+    return out, labels
+
+
+def _group_fit(before: np.ndarray, after: np.ndarray, groups: list, labels: list[str],
+               countries: list[str]) -> dict:
+    """Model / target of US imports by sector group: selected pairs, the largest misses."""
+    rows = []
+    for (k, i, j, v), lab in zip(groups, labels, strict=True):
+        rows.append({"pair": f"{countries[i]}->{countries[j]}", "sectors": lab,
+                     "target_usd_bn": round(v / 1e3, 2),
+                     "before": round(float(before[k, i, j].sum() / v), 3) if v > 0 else None,
+                     "after": round(float(after[k, i, j].sum() / v), 3) if v > 0 else None,
+                     "miss_usd_bn": round(abs(float(after[k, i, j].sum()) - v) / 1e3, 2)})
+    df = pd.DataFrame(rows)
+    w = df.target_usd_bn
+    within = float(w[(df.after - 1).abs() <= 0.01].sum() / w.sum())
+    show = df[df.pair.isin(["CAN->USA", "MEX->USA"]) & (df.target_usd_bn >= 10)]
+    err = {k: round(float((w * (df[k] - 1).abs()).sum() / w.sum()), 3)
+           for k in ("before", "after")}
+    return {"target_value_within_1pct": round(within, 3),
+            "weighted_mean_abs_error": err,
+            "CAN_MEX_largest": show.sort_values("target_usd_bn", ascending=False)
+            .head(12).to_dict("records"),
+            "largest_misses": df.sort_values("miss_usd_bn", ascending=False)
+            .head(10).to_dict("records")}
 
 
 def _fit(before: np.ndarray, after: np.ndarray, baci: np.ndarray, target: np.ndarray,

@@ -42,8 +42,9 @@ from middlepower._atomic import atomic_write
 #: B05 (coal), B06 (crude, gas), C19 (refined) with one rate; 28-38 chemicals C20 (31
 #: fertilisers incl. potash), 30 pharma C21; 39-40 C22; 41-43, 50-67 C13T15; 44-46 C16;
 #: 47-49 C17_18; 68-70 C23; 71 precious metals and jewellery C24B, C31T33; 72 C24A;
-#: 73, 82, 83, 93 C25; 74-81 C24B; 84 C28; 85 C26, C27; 86, 88 C302T309; 87 C29; 89 C301;
-#: 90-91 C26; 92, 94-96 C31T33; 97 art R; 98-99 (special provisions) unmapped.
+#: 73, 82, 83, 93 C25; 74-81 C24B; 84 C28, C26 (computers, 8471, are C26); 85 C26, C27;
+#: 86, 88 C302T309; 87 C29; 89 C301; 90-91 C26; 92, 94-96 C31T33; 97 art R; 98-99
+#: (special provisions) unmapped.
 CONCORDANCE: dict[str, str] = {
     **{f"{k:02d}": "A01" for k in (1, 5, 6, 7, 8, 9, 10, 12, 13, 14)},
     "03": "A03",
@@ -57,7 +58,7 @@ CONCORDANCE: dict[str, str] = {
     "68": "C23", "69": "C23", "70": "C23",
     "71": "C24B C31T33", "72": "C24A", "73": "C25",
     **{f"{k:02d}": "C24B" for k in (74, 75, 76, 78, 79, 80, 81)},
-    "82": "C25", "83": "C25", "84": "C28", "85": "C26 C27", "86": "C302T309", "87": "C29",
+    "82": "C25", "83": "C25", "84": "C28 C26", "85": "C26 C27", "86": "C302T309", "87": "C29",
     "88": "C302T309", "89": "C301", "90": "C26", "91": "C26", "92": "C31T33",
     "93": "C25", "94": "C31T33", "95": "C31T33", "96": "C31T33", "97": "R",
 }

@@ -148,3 +148,27 @@ def test_ras_leaves_an_unmeetable_pair():
     F, rep = ras_final_demand(prior, prior.sum(axis=2), inter, np.array([True]), target)
     assert rep["pairs_unmet"] == 1
     assert F[0, 1, 0] == pytest.approx(1.0) and F[0, 0, 1] == pytest.approx(1.0)
+
+
+def test_ras_meets_feasible_sector_groups():
+    rng = np.random.default_rng(5)
+    S, N = 3, 3
+    inter = rng.uniform(0, 1, (S, N, N))
+    prior = rng.uniform(0.5, 3, (S, N, N)) + 10 * np.eye(N)[None]
+    goods = np.array([True, True, True])
+    true = prior * rng.uniform(0.8, 1.25, (S, N, N))
+    target = goods_pair_totals(inter + true, goods)
+    np.fill_diagonal(target, np.nan)
+    g = [(np.array([0]), 0, 1, float(inter[0, 0, 1] + true[0, 0, 1])),
+         (np.array([1, 2]), 0, 1, float((inter + true)[1:, 0, 1].sum()))]
+    F, rep = ras_final_demand(prior, prior.sum(axis=2), inter, goods, target, groups=g,
+                              iterations=4000, tol=1e-12)
+    assert rep["groups_targeted"] == 2
+    assert (inter + F)[0, 0, 1] == pytest.approx(g[0][3], rel=1e-6)
+    assert goods_pair_totals(inter + F, goods)[0, 1] == pytest.approx(target[0, 1], rel=1e-9)
+
+
+def test_us_imports_by_sector_closer_to_the_tracker():
+    fit = mp.data.provenance("icio2022")["fit"]["us_imports_by_sector"]
+    err = fit["weighted_mean_abs_error"]
+    assert err["after"] < err["before"] / 2

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["GOODS", "SECTORS", "TO_WIOD", "goods_pair_totals", "ras_final_demand",
-           "sector_groups"]
+__all__ = ["GOODS", "SECTORS", "TO_WIOD", "GroupTarget", "goods_pair_totals",
+           "ras_final_demand", "sector_groups"]
 
 #: ICIO 2025 code -> (readable name, wiod2014 sector it maps to). The wiod2014 sector
 #: supplies theta and the 2014 tariff. Merges: mining B05-B09 -> B; paper and printing
@@ -116,9 +116,14 @@ def goods_pair_totals(flows: np.ndarray, goods: np.ndarray) -> np.ndarray:
     return out
 
 
+#: A sector-group target: (sector indices, exporter, importer, goods trade in them).
+GroupTarget = tuple[np.ndarray, int, int, float]
+
+
 def ras_final_demand(prior: np.ndarray, z: np.ndarray, intermediate: np.ndarray,
                      goods: np.ndarray, target: np.ndarray, *, iterations: int = 500,
-                     tol: float = 1e-6) -> tuple[np.ndarray, dict[str, float]]:
+                     tol: float = 1e-6, groups: list[GroupTarget] | None = None
+                     ) -> tuple[np.ndarray, dict[str, float]]:
     """Scale the final-sales split ``F[s, i, j]`` to node totals and goods pair totals.
 
     Rule (biproportional / RAS, alternating two sets of constraints):
@@ -128,6 +133,12 @@ def ras_final_demand(prior: np.ndarray, z: np.ndarray, intermediate: np.ndarray,
       ``sum_{s in goods} (F[s, i, j] + intermediate[s, i, j]) = target[i, j]``, i.e. the
       goods final sales on the pair are scaled by one factor so that, with the (fixed)
       intermediate flows, the pair's goods trade is the target.
+
+    * sector groups (optional, ``groups``): for each (sectors G, i, j, value),
+      ``sum_{s in G} (F[s, i, j] + intermediate[s, i, j]) = value`` (e.g. US imports by
+      HS chapters mapped to ICIO sectors); applied before the pair step (the values
+      should add up to the pair's target) in the first three quarters of the
+      iterations only, so that where groups conflict with the totals the totals hold.
 
     The domestic cells ``F[s, i, i]`` have no pair constraint: they absorb what the rows
     need. A pair whose intermediate goods trade alone exceeds its target cannot be met
@@ -145,10 +156,19 @@ def ras_final_demand(prior: np.ndarray, z: np.ndarray, intermediate: np.ndarray,
     met = np.isfinite(target) & (want > 0) & off
     unmet = int((np.isfinite(target) & ~(want > 0) & off).sum())
     want = np.where(met, want, 0.0)
-    row_err = pair_err = np.inf
+    live_groups = []
+    for sec, i, j, value in groups or []:
+        need = value - intermediate[sec, i, j].sum()
+        if need > 0 and F[sec, i, j].sum() > 0:
+            live_groups.append((sec, i, j, need))
+    row_err = pair_err = group_err = np.inf
     done = 0
     for _ in range(iterations):
         done += 1
+        # the last quarter of the iterations drops the groups: pair totals and node
+        # totals win where a group conflicts with them (a group it cannot meet)
+        for sec, i, j, need in live_groups if done <= iterations - iterations // 4 else ():
+            F[sec, i, j] *= need / F[sec, i, j].sum()
         have = F[goods].sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             g = np.where(met & (have > 0), want / have, 1.0)
@@ -162,7 +182,12 @@ def ras_final_demand(prior: np.ndarray, z: np.ndarray, intermediate: np.ndarray,
         live = met & (have > 0)
         pair_err = float(np.max(np.abs(have[live] - want[live]) / want[live])) if live.any() \
             else 0.0
-        if pair_err < tol:
+        group_err = max((abs(F[sec, i, j].sum() / need - 1)
+                         for sec, i, j, need in live_groups), default=0.0)
+        if pair_err < tol and (group_err < tol or done > iterations - iterations // 4):
             break
     return F, {"iterations": done, "max_row_error": row_err, "max_pair_error": pair_err,
-               "pairs_targeted": int(met.sum()), "pairs_unmet": unmet}
+               "pairs_targeted": int(met.sum()), "pairs_unmet": unmet,
+               "groups_targeted": len(live_groups),
+               "groups_unmet": len(groups or []) - len(live_groups),
+               "max_group_error": float(group_err)}
