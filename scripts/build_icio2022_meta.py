@@ -41,7 +41,8 @@ def provenance(*, countries: list[str], sectors: list[str], names: dict[str, str
         "source": f"{ATTRIBUTION}, 2025 edition, reference year 2022 (80 economies x 50 "
                   "ISIC rev. 4 sectors), as packaged in sanction-simulator 0.1.4 "
                   f"(PyPI, wheel sha256 {wheel_sha256}); final demand split reconciled to "
-                  "CEPII BACI 2023 goods trade by pair.",
+                  "CEPII BACI 2023 goods trade by pair; tariffs: the 2014 applied rates of "
+                  "wiod2014.",
         "attribution": ATTRIBUTION,
         "licences": LICENCE,
         "method": {

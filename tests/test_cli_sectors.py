@@ -65,3 +65,4 @@ def test_brief_with_sectors_defaults_to_icio2022(tmp_path):
     assert "Baseline: icio2022" in r.stdout
     b = json.loads(out.read_text())
     assert b["sectors"] == ["steel"]
+    assert "the 2014 applied tariffs" in r.stdout       # older than the 2022 flows: say so
