@@ -228,7 +228,7 @@ def us_import_groups(countries: list[str], sectors: list[str], target: np.ndarra
     conc = concordance()
     usa = countries.index("USA")
     comps = _components(sectors)
-    chapters = [set(conc[conc.sector.isin(c)].hs2) for c in comps]
+    chapters = [sorted(set(conc[conc.sector.isin(c)].hs2)) for c in comps]  # fixed order
     idx = [np.array([sectors.index(s) for s in c]) for c in comps]
     inside = np.zeros(len(sectors), dtype=bool)
     for k in idx:
@@ -239,7 +239,7 @@ def us_import_groups(countries: list[str], sectors: list[str], target: np.ndarra
         if i == usa or not np.isfinite(target[i, usa]):
             continue
         m = hs2[hs2.partner == c].set_index("hs2").imports_2024
-        vals = np.array([float(m.reindex(list(ch)).fillna(0.0).sum()) for ch in chapters])
+        vals = np.array([float(m.reindex(ch).fillna(0.0).sum()) for ch in chapters])
         if vals.sum() <= 0:
             continue
         scale = (target[i, usa] - current[outside, i, usa].sum()) / vals.sum()
