@@ -55,3 +55,14 @@ def test_show_lists_export_sectors_and_aliases():
     assert "steel" in r.stdout
     r = runner.invoke(app, ["datasets"])
     assert r.exit_code == 0 and "wiod2014" in r.stdout and "50" in r.stdout
+
+
+def test_brief_with_sectors_defaults_to_icio2022(tmp_path):
+    out = tmp_path / "b.json"
+    r = runner.invoke(app, ["brief", "CAN", "--against", "USA", "--sectors", "steel",
+                            "--bands", "0", "--no-game", "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "Baseline: icio2022" in r.stdout
+    b = json.loads(out.read_text())
+    assert b["sectors"] == ["steel"]
+    assert "the 2014 applied tariffs" in r.stdout       # older than the 2022 flows: say so

@@ -337,7 +337,9 @@ def brief(
     target: Annotated[str, typer.Argument(help="The coerced economy, e.g. CAN.")],
     against: Annotated[str, typer.Option("--against", "-a", help="The hegemon, e.g. USA.")],
     tariff: Annotated[float, typer.Option(help="Coercive tariff, 0.25 = 25%.")] = 0.25,
-    data: Data = "world2023",
+    data: Annotated[str | None, typer.Option(
+        "--data", "-d", help="Dataset name or path to a long table (default: world2023; "
+        "icio2022 when --sectors is given).", show_default=False)] = None,
     theta: Theta = None,
     deficits: Annotated[str, typer.Option(help="additive or ratio.")] = "additive",
     bands: Annotated[int, typer.Option(help="Draws for 5-95% uncertainty bands; 0 for none."
@@ -359,8 +361,11 @@ def brief(
 ) -> None:
     """The coercion brief: exposure, and the cost of giving in, retaliating, diversifying
     or joining a coalition."""
+    from .data.datasets import DEFAULT_DATASET, SECTOR_DATASET
     from .report import brief as make_brief
 
+    # a sectoral question needs sectors: the present-day input-output world by default
+    data = data or (SECTOR_DATASET if sectors else DEFAULT_DATASET)
     _check_bands(bands)
     _outputs([(json_out, "--json"), (html_out, "--html")], [data])
     with _progress_note("loading data and solving the responses..."):

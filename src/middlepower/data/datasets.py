@@ -152,6 +152,10 @@ def _load_shipped(name: str) -> World:
 #: The dataset every door uses when none is named (CLI ``--data``, web ``data``, mp.load()).
 DEFAULT_DATASET = "world2023"
 
+#: The dataset a sectoral question (``brief --sectors steel``) uses when none is named:
+#: the present-day input-output world, where steel, aluminium and autos are sectors.
+SECTOR_DATASET = "icio2022"
+
 
 def load(name: str = DEFAULT_DATASET, **columns: str) -> World:
     """Load a shipped dataset by name, or a long table from a file path.
@@ -160,8 +164,10 @@ def load(name: str = DEFAULT_DATASET, **columns: str) -> World:
     ----------
     name : str, default "world2023"
         A name from :func:`datasets` (``"world2023"``, ``"world2023-full"``, and the
-        multi-sector ``"wiod2014"`` (44 economies x 50 sectors) and ``"cp1993"`` (31 x 40,
-        Caliendo & Parro 2015)), or the path of a ``.csv``, ``.parquet`` or ``.dta`` long
+        multi-sector ``"icio2022"`` (OECD ICIO 2022: 53 economies and the EU27 x 50 ISIC
+        rev. 4 sectors; ``"icio2022-full"`` with the 80 economies), ``"wiod2014"`` (44
+        economies x 50 sectors) and ``"cp1993"`` (31 x 40, Caliendo & Parro 2015)), or the
+        path of a ``.csv``, ``.parquet`` or ``.dta`` long
         table.
     **columns
         For a file: ``exporter=``, ``importer=``, ``value=``, ``tariff=`` column names.

@@ -704,7 +704,7 @@ class World:
                     raise UnknownSectorError(
                         f"unknown sector {item!r}{at}: this world has 1 sector (all goods "
                         "together), so a shock cannot single out a sector; use a "
-                        "multi-sector dataset (data: wiod2014, --data wiod2014) or omit "
+                        "multi-sector dataset (data: icio2022, --data icio2022) or omit "
                         "sectors to cover all goods.")
                 raise UnknownSectorError(
                     f"unknown sector {item!r}{at}{hint} (this world has {self.n_sectors} "

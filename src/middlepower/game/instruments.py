@@ -98,7 +98,7 @@ class PerSector(Instrument):
         if world.n_sectors < 2:
             raise ParameterError(
                 "instrument='sector' needs a multi-sector world (this one has one sector); "
-                "load one such as mp.load('wiod2014'), or use 'uniform' or 'opponent'.")
+                "load one such as mp.load('icio2022'), or use 'uniform' or 'opponent'.")
         idx = world.resolve_sectors(list(self.sectors) if self.sectors else None,
                                     "instrument sectors")
         return [world.sectors[k] for k in dict.fromkeys(idx)]

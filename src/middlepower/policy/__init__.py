@@ -10,6 +10,7 @@ derived by ``scripts/build_us_tariffs.py``; see ``docs/policy.md``.
 """
 
 from .inforce import baseline, cost, headline, in_force, partner_rates, pre2025
+from .regime import concordance, latest, layers, regime
 from .sectors import sector_rates
 from .timeline import timeline, timeline_chart, timeline_html, timeline_wide
 from .tracker import EVENTS, change_dates, coverage, provenance, step_of, us_tariffs
@@ -18,13 +19,17 @@ __all__ = [
     "EVENTS",
     "baseline",
     "change_dates",
+    "concordance",
     "cost",
     "coverage",
     "headline",
     "in_force",
+    "latest",
+    "layers",
     "partner_rates",
     "pre2025",
     "provenance",
+    "regime",
     "sector_rates",
     "step_of",
     "timeline",

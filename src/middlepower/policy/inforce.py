@@ -29,6 +29,7 @@ from ..data.groups import groups
 from ..data.world import World
 from ..errors import ParameterError
 from ..scenario import Scenario, tariff
+from .regime import has_icio_sectors, in_force_by_sector, pre2025_by_sector
 from .tracker import ALL, EVENTS, _parse, _table, change_dates, provenance, step_of
 
 __all__ = ["baseline", "cost", "headline", "in_force", "partner_rates", "pre2025"]
@@ -146,6 +147,12 @@ def in_force(world: World, as_of: Any = "2026-01-20", *, method: Method = "level
     """
     if method not in ("level", "increase"):
         raise ParameterError(f"method={method!r}: expecting 'level' or 'increase'.")
+    if has_icio_sectors(world):
+        # ICIO sectors: rates by partner and sector, and partners' counter-tariffs
+        if method != "level":
+            raise ParameterError("method='increase' is for one rate per partner; on a world "
+                                 "with ICIO sectors the regime sets levels by sector.")
+        return in_force_by_sector(world, as_of, name=name)
     rates = partner_rates(world, as_of)
     step = rates.date.iloc[0]
     shocks = [tariff(by=IMPORTER, on=c, rate=float(r.rate) if method == "level"
@@ -164,6 +171,8 @@ def pre2025(world: World) -> World:
     data, only the US column of the tariff matrix changes (import-weighted over regions as
     in :func:`partner_rates`). Applying it twice changes nothing.
     """
+    if has_icio_sectors(world):
+        return pre2025_by_sector(world)
     rates = partner_rates(world, change_dates()[0])
     u = world.index(IMPORTER)
     # keep every other sector tariff: (S, N, N) where the world has sectors

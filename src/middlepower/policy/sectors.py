@@ -4,8 +4,9 @@ The multi-sector engine reads tariffs per sector (e.g. the 50 sectors of ``wiod2
 ISIC rev. 4). :func:`sector_rates` turns the tracker's rates by partner and HS2 chapter
 (:func:`~middlepower.policy.us_tariffs` with ``by="hs2"``) into rates by partner and
 sector through a concordance HS2 -> sector given by the caller, import-weighted with 2024
-US imports. The HS2 -> ISIC rev. 4 concordance for ``wiod2014`` is not shipped yet: once
-it is, ``in_force`` can set one rate per sector (steel, aluminium, autos on their own).
+US imports. The shipped HS2 -> ICIO rev. 4 concordance and the full regime by sector
+(statutory layers, counter-tariffs) are in :mod:`middlepower.policy.regime`
+(``mp.policy.concordance()``, ``mp.policy.regime(world, as_of)``).
 """
 
 from __future__ import annotations

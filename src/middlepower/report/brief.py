@@ -100,7 +100,10 @@ class Brief:
         w = self.world
         size = f"{w.n} economies" + (f" x {w.n_sectors} sectors" if w.n_sectors > 1 else "")
         m = re.search(r"US tariffs in force on (\d{4}-\d{2}-\d{2})", w.source or "")
+        # a dataset whose tariffs are older than its flows says so in its source
+        older = re.search(r"tariffs: the (\d{4}) applied rates", w.source or "")
         regime = (f"US tariffs in force on {m.group(1)}" if m else
+                  f"the {older.group(1)} applied tariffs" if older else
                   f"tariffs as in the data ({w.year})" if w.year else "tariffs as in the data")
         from ..coercion.responses import coverage
 

@@ -63,7 +63,7 @@ def caveats(world: Any) -> list[str]:
            "Goods only: services trade, and income from investment abroad, are not modelled."]
     if world.n_sectors == 1:
         out.append("One sector: a tariff hits every good alike; with several sectors "
-                   "(mp.load('wiod2014'), --data wiod2014) the brief can target steel, "
+                   "(mp.load('icio2022'), --data icio2022) the brief can target steel, "
                    "aluminium or autos.")
     out.append("Agreements already in force are taken as given; a new agreement is assumed "
                "to raise trade by the average past effect, which real negotiations may not "

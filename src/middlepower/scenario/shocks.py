@@ -37,6 +37,7 @@ from pydantic import (
 )
 
 from ..errors import ScenarioError
+from ._succession import keeps_another, nothing_to_end, substitution, with_successors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -452,8 +453,11 @@ class Agreement(_Shock):
             if not old:
                 return ("no member pair trades under an agreement in force, so there is "
                         "nothing to end" if _known(world) else "")
-            return f"ends {had}" + (f"; no agreement to end between "
-                                    f"{', '.join(f'{a}-{b}' for a, b in new)}" if new else "")
+            swap = substitution(self.end, [n for _, _, n in old], world.year) \
+                if isinstance(self.end, str) else ""
+            rest = (f"; no agreement to end between {', '.join(f'{a}-{b}' for a, b in new)}"
+                    if new else "")
+            return f"ends {had}{swap}{rest}"
         text = ("new agreement between " + ", ".join(f"{a}-{b}" for a, b in new)
                 if new else "no new pair")
         if old:
@@ -469,15 +473,18 @@ class Agreement(_Shock):
         if self.form is not None:
             beta = np.where(existing, self._deepen_beta(), self.beta())
         elif _known(world):
-            beta = np.where(self._ends(world, i, j), self.beta(), 0.0)
+            beta = np.where(self._ends(world, i, j, where), self.beta(), 0.0)
         else:
             beta = np.full(i.shape, self.beta())
         s = self._sector_index(world, self.sectors, where)
         arrays.beta[s[:, None], i[None, :], j[None, :]] += beta[None, :]
 
-    def _ends(self, world: World, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    def _ends(self, world: World, i: np.ndarray, j: np.ndarray, where: str = "") -> np.ndarray:
         """Which pairs ``end`` removes: those in force, except, when ``end`` names an
-        agreement (``"USMCA"``), pairs that keep another one (CAN-MEX stay in CPTPP)."""
+        agreement (``"USMCA"``), pairs that keep another one (CAN-MEX stay in CPTPP).
+
+        Raises ScenarioError when ``end`` names an agreement (or group) under which no
+        member pair trades in the world's year: ending it would silently do nothing."""
         from ..data.agreements import in_force, pair_name
 
         out = in_force(world)[i, j].copy()
@@ -485,19 +492,33 @@ class Agreement(_Shock):
         if named:
             for k in np.flatnonzero(out):
                 held = pair_name(world, world.countries[i[k]], world.countries[j[k]]) or ""
-                out[k] = not [n for n in held.split("; ") if n.lower() not in named]
+                out[k] = not keeps_another(held, named, world.year)
+            if not out.any() and _known(world):
+                raise ScenarioError(self._nothing_to_end(world, where))
         return out
 
     def _named(self) -> set[str]:
-        """Lower-case names of the agreement ``end`` names, if it is one group."""
+        """Lower-case names of the agreement ``end`` names, if it is one group, with the
+        agreement it replaced or that replaced it (``_succession.SUCCESSION``): ``end: USMCA`` on
+        2014 data ends NAFTA, the agreement in force among the same members then."""
         if not isinstance(self.end, str):
             return set()
         from ..data.groups import groups
 
         names = {self.end.lower()}
         if self.end in groups:
-            names.add(groups[self.end].name.lower())
-        return names
+            names.add(groups[self.end].title.lower())
+        return with_successors(names)
+
+    def _nothing_to_end(self, world: World, where: str) -> str:
+        from ..data.agreements import pair_name
+
+        i, j = self._member_pairs(world, where)
+        cs = world.countries
+        names = {(a, b): pair_name(world, cs[a], cs[b]) for a, b in zip(i, j, strict=True)
+                 if a < b}
+        held = sorted(f"{cs[a]}-{cs[b]} ({n})" for (a, b), n in names.items() if n)
+        return nothing_to_end(str(self.end), world, held, _prefix(where))
 
 
 def _known(world: World) -> bool:

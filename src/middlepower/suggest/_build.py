@@ -295,7 +295,7 @@ def _sectoral(doc: _Doc, make: Callable[[list[str] | None], Scenario],
         assumptions.append(
             f"this world has one sector: the {', '.join(sectors)} tariff is applied to all "
             f"{what} (overstates the shock); load a multi-sector world such as "
-            "mp.load('wiod2014') to tax only those sectors")
+            "mp.load('icio2022') to tax only those sectors")
         return make(None), 0.85
     return make(None), 1.0
 
