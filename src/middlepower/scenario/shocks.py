@@ -37,6 +37,15 @@ from pydantic import (
 )
 
 from ..errors import ScenarioError
+from ._fields import (
+    _as_list,
+    _at,
+    _build,
+    _check_codes,
+    _number,
+    _prefix,
+    _split_sectors,
+)
 from ._succession import keeps_another, nothing_to_end, substitution, with_successors
 
 if TYPE_CHECKING:
@@ -72,43 +81,6 @@ MAX_EXTREME_TARIFF = 100.0
 
 #: Largest agreement effect |beta| accepted: e^5 is a 148-fold change in trade.
 MAX_EFFECT = 5.0
-
-
-def _at(where: str, field: str) -> str:
-    """``tariff.on (file.yaml, line 4, shock 2 of 'x')``: the field, then where it stands."""
-    return f"{field} ({where})" if where else field
-
-
-def _prefix(where: str) -> str:
-    return f"{where}: " if where else ""
-
-
-def _as_list(x: Countries) -> list[str]:
-    return [x] if isinstance(x, str) else list(x)
-
-
-def _check_codes(v: Countries) -> Countries:
-    items = _as_list(v)
-    if not items:
-        raise ValueError("needs at least one country or group")
-    for c in items:
-        if not isinstance(c, str) or not c.strip():
-            raise ValueError(f"country codes must be non-empty strings; got {c!r}")
-    return v
-
-
-def _number(v: Any, what: str) -> Any:
-    """Refuse booleans where a number is meant (pydantic would read True as 1)."""
-    if isinstance(v, bool):
-        raise ValueError(f"{what} must be a number, not {v!r}")
-    return v
-
-
-def _split_sectors(v: Any) -> Any:
-    """``"steel, autos"`` -> ``["steel", "autos"]`` (the CLI's and YAML's short form)."""
-    if isinstance(v, str):
-        return [s.strip() for s in v.split(",") if s.strip()]
-    return v
 
 
 @dataclass
@@ -660,21 +632,3 @@ def trade_cost(from_: Countries, to: Countries, change: float, *,
     in ``sectors`` (codes, names or aliases; every sector when omitted)."""
     return _build(TradeCost, **{"from": from_, "to": to, "change": change,
                                 "both_ways": both_ways, "sectors": sectors})
-
-
-def _build(cls: type[BaseModel], **kw: Any) -> Any:
-    from pydantic import ValidationError
-
-    try:
-        return cls(**kw)
-    except ValidationError as exc:
-        raise ScenarioError(_explain(exc, cls.__name__.lower())) from None
-
-
-def _explain(exc: Any, what: str) -> str:
-    parts = []
-    for e in exc.errors():
-        loc = ".".join(str(p) for p in e["loc"] if p != what)
-        msg = e["msg"].removeprefix("Value error, ")
-        parts.append(f"{what}{'.' + loc if loc else ''}: {msg} (got {e.get('input')!r})")
-    return "; ".join(parts)
