@@ -31,6 +31,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import errors
+from ._csv import frame_to_csv
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Measure economic coercion in world trade and design coalition "
@@ -475,7 +476,7 @@ def run(
     # numbers at 1e-10): the same number from every door
     _write([(json_out, lambda: table_out.to_json(orient="records", indent=1,
                                                  double_precision=15), "--json"),
-            (csv_out, lambda: table_out.to_csv(index=False), "--csv"),
+            (csv_out, lambda: frame_to_csv(table_out, index=False), "--csv"),
             (html_out, lambda: results_html(world, results, scenario.name, bands=band_table,
                                             pinned=pinned, top=top,
                                             description=(scenario.description or "").strip()),
@@ -552,7 +553,7 @@ def leverage(
     console.print(table)
     from .report.html import leverage_html
 
-    _write([(csv_out, lambda: oriented.to_csv(index=False), "--csv"),
+    _write([(csv_out, lambda: frame_to_csv(oriented, index=False), "--csv"),
             (html_out, lambda: leverage_html(lev, world, f"Leverage matrix, {data}"), "--html")])
 
 
@@ -629,7 +630,7 @@ def coalition(
                       "split.", style="dim")
     # members as "AUS EU27", not a Python tuple
     flat = ranking.assign(partners=[" ".join(p) for p in ranking.partners])
-    _write([(csv_out, lambda: flat.to_csv(index=False), "--csv")])
+    _write([(csv_out, lambda: frame_to_csv(flat, index=False), "--csv")])
 
 
 @app.command()
@@ -713,7 +714,7 @@ def game_nash(
     if html_out is not None:
         curves = game.best_response_curves(world, *_game_players(players), theta=theta)
     rates = tuple(eq.rates.groupby("player", sort=False)["rate"].first())
-    _write([(csv_out, lambda: eq.welfare.to_csv(), "--csv"),
+    _write([(csv_out, lambda: frame_to_csv(eq.welfare), "--csv"),
             (html_out, lambda: curves_html(
                 curves, (rates[0], rates[1]), f"Tariff war: {' vs '.join(players)}"), "--html")])
 
@@ -758,7 +759,7 @@ def game_say_no(
                   f"{r.world_welfare_pct:+.3f}")
     console.print(t)
     console.print(s.sentence)
-    _write([(csv_out, lambda: s.table.to_csv(), "--csv")])
+    _write([(csv_out, lambda: frame_to_csv(s.table), "--csv")])
 
 
 # ----------------------------------------------------------------- suggest (issue 14)
@@ -892,7 +893,7 @@ def timeline(
         out.add_row(f"{d:%Y-%m-%d}", Text(str(events[d])),
                     *[f"{v:+.2f}" for v in wide.loc[d]])
     console.print(out)
-    _write([(csv_out, lambda: table.to_csv(index=False), "--csv"),
+    _write([(csv_out, lambda: frame_to_csv(table, index=False), "--csv"),
             (html_out, lambda: timeline_html(table), "--html")])
 
 

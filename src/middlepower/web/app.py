@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from starlette.middleware.gzip import GZipMiddleware
 
 from .. import __version__
+from .._csv import neutral_cell
 from ..errors import ConvergenceError, MiddlepowerError, ParameterError
 from ..scenario import Scenario
 from . import service, stories, tariffgame
@@ -81,10 +82,7 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str
 def _csv_cell(v: Any) -> Any:
     if isinstance(v, list):
         v = "+".join(str(x) for x in v)
-    # a cell starting with = + - @ is a formula in a spreadsheet: quote it as text
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
-    return v
+    return neutral_cell(v)  # text a spreadsheet would run as a formula is quoted
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
