@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from .._elasticity import check_theta_number
 from ..errors import DuplicateKeyError, ScenarioError, ScenarioLimitError
 from .shocks import Shock, ShockArrays
 
@@ -81,9 +82,8 @@ class _ScenarioFields(BaseModel):
     @field_validator("theta")
     @classmethod
     def _theta(cls, v: float | None) -> float | None:
-        if v is not None and not (v > 0 and v < 1e3):
-            raise ValueError(f"theta must be a positive trade elasticity (typically 2-10); got {v}")
-        return v
+        # the range every door shares (middlepower._elasticity): refused here with the line
+        return None if v is None else check_theta_number(v)
 
     @field_validator("variants")
     @classmethod

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .._elasticity import THETA_RANGE, check_theta_number
 from ..data.datasets import DEFAULT_DATASET, datasets
 from ..scenario.scenario import Scenario
 
@@ -21,7 +22,9 @@ __all__ = ["BriefRequest", "CoalitionRequest", "CurvesRequest", "LeverageRequest
 #: A country or group code as typed by a user; its meaning is checked against the world.
 Code = Annotated[str, Field(min_length=1, max_length=60)]
 Rate = Annotated[float, Field(ge=0, le=5, description="Ad valorem tariff, 0.25 = 25%.")]
-Theta = Annotated[float, Field(gt=0, le=50, description="Trade elasticity (typically 2-10).")]
+#: One trade elasticity for every sector, in the range every door shares.
+Theta = Annotated[float, AfterValidator(check_theta_number), Field(
+    description=f"Trade elasticity, {THETA_RANGE[0]:g} to {THETA_RANGE[1]:g} (typically 2-10).")]
 Closure = Literal["additive", "ratio"]
 #: A day as YYYY-MM-DD; its range is checked against the tariff tracker's coverage.
 Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD.")]
