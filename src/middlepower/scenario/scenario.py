@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from ..data.world import World
     from .patches import SparseShocks
 
-__all__ = ["Scenario", "Variant"]
+__all__ = ["MAX_DESCRIPTION_CHARS", "MAX_NAME_CHARS", "Scenario", "Variant"]
 
 DeficitClosure = Literal["additive", "ratio", "zero"]
 
@@ -56,13 +56,19 @@ MAX_ALIASES = 100
 MAX_NODES = 100_000
 #: Deepest nesting of lists and mappings (a scenario needs about 6).
 MAX_DEPTH = 40
+#: Longest scenario or variant name. A name is repeated in every row of a result table
+#: (39 to 193 rows per variant): unbounded, a 20 kB name made a 31.6 MB web answer. The
+#: shipped examples use at most 156 characters.
+MAX_NAME_CHARS = 200
+#: Longest description (said once per answer; the shipped examples use at most 251).
+MAX_DESCRIPTION_CHARS = 5_000
 
 
 class Variant(BaseModel):
     """An alternative added to a scenario's common shocks."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    description: str = ""
+    description: str = Field("", max_length=MAX_DESCRIPTION_CHARS)
     shocks: list[Shock] = Field(default_factory=list)
 
 
@@ -71,8 +77,8 @@ class _ScenarioFields(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str
-    description: str = ""
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    description: str = Field("", max_length=MAX_DESCRIPTION_CHARS)
     data: str | None = None
     theta: float | None = None
     deficits: DeficitClosure | None = None
@@ -95,6 +101,9 @@ class _ScenarioFields(BaseModel):
             key = name.strip()
             if not key:
                 raise ValueError("a variant needs a non-empty name")
+            if len(name) > MAX_NAME_CHARS:
+                raise ValueError(f"variant name {name[:40]!r}... has {len(name):,} characters; "
+                                 f"at most {MAX_NAME_CHARS}")
             if key in seen:
                 raise ValueError(f"variant names {seen[key]!r} and {name!r} differ only by "
                                  "spaces; give each variant its own name")
@@ -137,7 +146,9 @@ class Scenario(_ScenarioFields):
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            raise ScenarioError(_explain(exc, data.get("name", "scenario"))) from None
+            where = str(data.get("name", "scenario"))  # not a 20 kB name in the message
+            raise ScenarioError(_explain(exc, where if len(where) <= 60 else where[:57] + "..."
+                                         )) from None
 
     # ------------------------------------------------------------- files
     @classmethod

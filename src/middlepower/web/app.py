@@ -116,10 +116,14 @@ class _Answer(dict):
     json_bytes: bytes
 
 
-def _encoded(payload: dict[str, Any]) -> _Answer:
+def _encoded(payload: dict[str, Any], most: int) -> _Answer:
     out = _Answer(payload)
     out.json_bytes = json.dumps(payload, ensure_ascii=False, allow_nan=False,
                                 separators=(",", ":")).encode("utf-8")
+    if len(out.json_bytes) > most:  # a guard behind the per-field limits (docs/errors.md)
+        raise service.LimitExceededError(
+            f"the answer would be {len(out.json_bytes):,} bytes; at most {most:,}. Ask for "
+            "less (fewer variants or economies, no flows).")
     return out
 
 
@@ -191,7 +195,7 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
     if data not in service.shipped_names():
         raise ParameterError(f"--data {data!r}: the server opens shipped datasets only "
                                f"({', '.join(service.shipped_names())}).")
-    memo = Memo(limits.cache_entries)
+    memo = Memo(limits.cache_entries, limits.cache_bytes)
     # two pools: a one-scenario solve should not queue behind a brief's 250 solves
     heavy = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="mp-heavy")
     light = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mp-light")
@@ -300,7 +304,8 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
         if done is not None:
             return done.result(), True
         pool = light if kind in _LIGHT else heavy
-        fut = asyncio.wrap_future(pool.submit(memo.get, key, lambda: _encoded(fn())))
+        fut = asyncio.wrap_future(pool.submit(
+            memo.get, key, lambda: _encoded(fn(), limits.max_response_bytes)))
         try:
             return await asyncio.wait_for(fut, limits.timeout_s), False
         except TimeoutError:
@@ -318,7 +323,8 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
             await asyncio.get_running_loop().run_in_executor(light, check)
         key = _key(kind, req)
         job = jobs.submit(kind, key, _client(request), 1,
-                          lambda progress: memo.get(key, lambda: _encoded(fn(progress))),
+                          lambda progress: memo.get(
+                              key, lambda: _encoded(fn(progress), limits.max_response_bytes)),
                           timing=f"{kind}:{getattr(req, 'data', '')}")
         return job.public()
 

@@ -327,6 +327,8 @@ def solve(req: SolveRequest, limits: Limits) -> dict[str, Any]:
     theta, deficits = opts.theta, opts.deficits
     scenario.check(world)
     variants = scenario.expand()
+    if req.flows:  # refused before solving: flows are n^2 x sectors rows per variant
+        _check_flow_rows(world, len(variants), limits)
     results = solve_many(world, variants, options=opts)
     parts = []
     for r in results:
@@ -353,9 +355,19 @@ def solve(req: SolveRequest, limits: Limits) -> dict[str, Any]:
         "table": _records(table),
     }
     if req.flows:
-        flows = pd.concat([r.flows.assign(scenario=r.name) for r in results], ignore_index=True)
-        out["flows"] = _records(flows)
+        # keyed by variant: each name said once, not on each of its n^2 x S rows (a 20 kB
+        # name repeated on 1,521 rows made a 31.6 MB answer)
+        out["flows"] = {r.name: _records(r.flows.reset_index(drop=True)) for r in results}
     return tidy(out)
+
+
+def _check_flow_rows(world: Any, n_variants: int, limits: Limits) -> None:
+    per = world.n * world.n * world.n_sectors
+    if per * n_variants > limits.max_flow_rows:
+        raise LimitExceededError(
+            f"flows: {n_variants} variant(s) x {per:,} flows each = {per * n_variants:,} rows; "
+            f"at most {limits.max_flow_rows:,} per answer. Ask for fewer variants, or leave "
+            "flows out (the command line has no such limit).")
 
 
 def validate(req: ValidateRequest, limits: Limits) -> dict[str, Any]:
