@@ -80,7 +80,8 @@ def _say(label: str, message: str, style: str = "bold red") -> None:
 
 
 def _fail(exc: BaseException | str, code: int = 2) -> None:
-    _say("error:", str(exc))
+    # an error whose remedy names options says them as flags here (MiddlepowerError.doors)
+    _say("error:", exc.for_door("cli") if isinstance(exc, errors.MiddlepowerError) else str(exc))
     raise typer.Exit(code)
 
 
@@ -665,6 +666,23 @@ game_app = typer.Typer(no_args_is_help=True, help="The tariff game: optimal tari
 app.add_typer(game_app, name="game")
 
 
+Bounds = Annotated[str, typer.Option(
+    "--bounds", help="Tariff rates searched, LOW,HIGH (0.25 = 25%); widen HIGH when the "
+                     "best rate lies at the bound.")]
+
+
+def _bounds(text: str) -> tuple[float, float]:
+    """'0,2' -> (0.0, 2.0); the game checks the range itself (0 <= low < high <= 10)."""
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        raise errors.ParameterError(f"--bounds {text!r}: expecting two rates LOW,HIGH such as "
+                                    "0,4 (0 to 400%).") from None
+
+
 def _game_players(codes: list[str]) -> list[Any]:
     """'CAN+EU27+GBR' is one coalition player; a plain code is one economy."""
     from .game import coalition as _coalition
@@ -682,6 +700,7 @@ def game_nash(
                                          "the other 'players'.")] = "all",
     local: Annotated[bool, typer.Option("--local", help="Take interior (local) optima.")
                      ] = False,
+    bounds: Bounds = "0,2",
     data: Data = "world2023",
     theta: Annotated[float | None, typer.Option(help="Trade elasticity.")] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write every economy's "
@@ -699,7 +718,7 @@ def game_nash(
                                     f"{len(players)}.")
     world = _load(data)
     eq = game.nash(world, _game_players(players), instrument=instrument, targets=targets,
-                   local=local, theta=theta, progress=True)
+                   local=local, bounds=_bounds(bounds), theta=theta, progress=True)
     t = Table(title=f"Nash tariff war ({eq.instrument}): {eq.iterations} iterations, "
                     f"{eq.solves} solves, {eq.seconds:.2f} s")
     for col in ("player", "on", "tariff %", "welfare %", "vs start %"):
@@ -731,6 +750,7 @@ def game_say_no(
                          ] = "total",
     local: Annotated[bool, typer.Option("--local", help="Take interior (local) optima.")
                      ] = False,
+    bounds: Bounds = "0,2",
     data: Data = "world2023",
     theta: Annotated[float | None, typer.Option(help="Trade elasticity.")] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the table.")] = None,
@@ -747,7 +767,7 @@ def game_say_no(
         cands.append([m for c in cands for m in c])
     world = _load(data)
     s = game.say_no(world, target, against, cands, objective=objective, local=local,
-                    theta=theta, progress=True)
+                    bounds=_bounds(bounds), theta=theta, progress=True)
     t = Table(title=f"Can {s.target} say no to {s.hegemon}? ({s.seconds:.2f} s)")
     for col in ("situation", f"{s.hegemon} tariff %", f"{s.target} tariff %",
                 f"{s.target} welfare %", f"{s.hegemon} welfare %", "coalition %", "world %"):

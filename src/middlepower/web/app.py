@@ -270,7 +270,7 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
 
     @app.exception_handler(MiddlepowerError)
     async def on_input(request: Request, exc: MiddlepowerError) -> JSONResponse:
-        return _error(400, type(exc).__name__, str(exc))
+        return _error(400, type(exc).__name__, exc.for_door("web"))
 
     @app.exception_handler(JobLimitError)
     async def on_jobs(request: Request, exc: JobLimitError) -> JSONResponse:

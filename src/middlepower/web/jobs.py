@@ -148,7 +148,8 @@ class Jobs:
                 old = self._seconds.get(timing)
                 self._seconds[timing] = took if old is None else 0.5 * (old + took)
         except Exception as exc:  # a job's error is reported by the progress endpoint
-            job.error = str(exc) or type(exc).__name__
+            door = getattr(exc, "for_door", None)  # remedies as JSON fields, not keywords
+            job.error = (door("web") if door else str(exc)) or type(exc).__name__
             job.error_type = type(exc).__name__
             job.status = "error"
         finally:
