@@ -189,6 +189,11 @@ def _write(outputs: Sequence[tuple[Path | None, Callable[[], str], str]]) -> Non
     for path in write_outputs(ready):
         _state["written"].append(str(path))
         console.print(f"wrote {path}")
+    # a page written without its charts (the renderer failed, e.g. under a memory limit)
+    html = sys.modules.get("middlepower.report.html")
+    if html is not None and html.chart_failure and any(o == "--html" for _, _, o in ready):
+        _say("warning:", f"the --html page has no charts: {html.chart_failure[-1]}; its "
+             "tables and text are complete.", "bold yellow")
 
 
 def _load(data: str, as_of: str | None = None, theta: float | None = None,

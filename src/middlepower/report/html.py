@@ -95,13 +95,23 @@ def _script_json(obj: Any) -> str:
     return text
 
 
+#: Why the charts were left out of the pages written so far (empty: they were not).
+chart_failure: list[str] = []
+
+
 @lru_cache(maxsize=1)
-def _vega_bundle() -> str:
-    """vega + vega-lite + vega-embed, as one script, from vl-convert (no network)."""
-    import vl_convert
+def _vega_bundle() -> str | None:
+    """vega + vega-lite + vega-embed, as one script, from vl-convert (no network); None
+    (and the reason in :data:`chart_failure`) when the renderer cannot run."""
     from altair.utils.html import vl_version_for_vl_convert
 
-    bundle = vl_convert.javascript_bundle(vl_version=vl_version_for_vl_convert())
+    from ._vega import ChartRendererError, javascript_bundle
+
+    try:
+        bundle = javascript_bundle(vl_version_for_vl_convert())
+    except ChartRendererError as exc:
+        chart_failure.append(str(exc))
+        return None
     # A literal '</script' in the library would end the element early; none today.
     bundle = bundle.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
     # vega-embed's "view source" writes a page from template strings ("<html><head>..."),
@@ -320,11 +330,17 @@ def _page(title: str, body: str, charts: dict[str, alt.TopLevelMixin],
         embed.append(f"document.getElementById('{select}').addEventListener('change', e => "
                      "{ const v = views['chart-map']; if (v) { "
                      "v.signal('option', e.target.value).runAsync(); } });")
+    bundle = _vega_bundle()
+    notice, scripts = "", ""
+    if bundle is None:  # the tables and text still make the page; say what is missing
+        notice = (f"<p class='note'><b>Charts left out:</b> "
+                  f"{html.escape(chart_failure[-1])}.</p>")
+    else:
+        scripts = f"<script>{bundle}</script><script>{''.join(embed)}</script>"
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
-            f"{body}<script>{_vega_bundle()}</script><script>{''.join(embed)}</script>"
-            "</body></html>\n")
+            f"{notice}{body}{scripts}</body></html>\n")
 
 
 def _selector(sel_id: str, labels: Sequence[str], what: str) -> str:

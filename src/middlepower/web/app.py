@@ -11,6 +11,7 @@ for a body or a story too large, 429 for too many jobs, 504 for a computation ov
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 import json
@@ -219,7 +220,11 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
             req = BriefRequest(data=data, **_default_pair(data))
             memo.get(_key("brief", req), lambda: service.brief(req, limits))
         finally:
-            vega_bundle()
+            from ..report._vega import ChartRendererError
+
+            # no charts: /static/vendor/vega.js answers 503 with the reason
+            with contextlib.suppress(ChartRendererError):
+                vega_bundle()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -497,7 +502,12 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
 
     @app.get("/static/vendor/vega.js", include_in_schema=False)
     async def vega() -> Response:
-        body = await asyncio.get_running_loop().run_in_executor(None, vega_bundle)
+        from ..report._vega import ChartRendererError
+
+        try:
+            body = await asyncio.get_running_loop().run_in_executor(None, vega_bundle)
+        except ChartRendererError as exc:  # the page still works, without its charts
+            return _error(503, "ChartsUnavailable", f"{exc}; the tables still work.")
         return Response(body, media_type="text/javascript",
                         headers={"Cache-Control": "public, max-age=86400"})
 
