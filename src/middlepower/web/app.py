@@ -35,7 +35,7 @@ from ..scenario import Scenario
 from . import service, stories, tariffgame
 from .assets import static_dir, topojson, vega_bundle
 from .cache import Memo
-from .jobs import JobLimitError, Jobs
+from .jobs import JobLimitError, JobQueueFullError, Jobs
 from .limits import Limits
 from .schemas import (
     BriefRequest,
@@ -63,9 +63,29 @@ _CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' "
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
+#: "<", ">" and "&" only occur inside JSON strings, where the \\u form reads the same: no
+#: answer or error echoing a user's "<script>" carries it as markup (a page or a sniffing
+#: client that inserts it as HTML gets text).
+_JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"))
+
+
+def _json_bytes(content: Any) -> bytes:
+    text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    for ch, esc in _JSON_ESCAPES:
+        text = text.replace(ch, esc)
+    return text.encode("utf-8")
+
+
+class _SafeJSON(JSONResponse):
+    """JSON with markup characters escaped (see :data:`_JSON_ESCAPES`)."""
+
+    def render(self, content: Any) -> bytes:
+        return _json_bytes(content)
+
+
 def _error(status: int, kind: str, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": {"type": kind, "message": message, "status": status,
-                                   **extra}}, status_code=status)
+    return _SafeJSON({"error": {"type": kind, "message": message, "status": status,
+                                **extra}}, status_code=status)
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
@@ -75,6 +95,10 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str
         loc = [str(p) for p in e.get("loc", ()) if p != "body"]
         field = ".".join(loc) or "body"
         msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
+        if e.get("type") == "json_invalid":  # loc is ('body', offset): say what it is
+            field = "body"
+            msg = (f"not valid JSON (at character {loc[-1] if loc else 0}: "
+                   f"{(e.get('ctx') or {}).get('error', 'decode error')})")
         lines.append(f"{field}: {msg}")
         detail.append({"field": field, "message": msg, "type": e.get("type")})
     return "; ".join(lines), detail
@@ -108,7 +132,7 @@ def _respond(payload: dict[str, Any], fmt: Format, name: str, hit: bool | None =
     body = getattr(payload, "json_bytes", None)
     if body is not None:
         return Response(body, media_type="application/json", headers=headers)
-    return JSONResponse(payload, headers=headers)
+    return _SafeJSON(payload, headers=headers)
 
 
 class _Answer(dict):
@@ -119,8 +143,7 @@ class _Answer(dict):
 
 def _encoded(payload: dict[str, Any], most: int) -> _Answer:
     out = _Answer(payload)
-    out.json_bytes = json.dumps(payload, ensure_ascii=False, allow_nan=False,
-                                separators=(",", ":")).encode("utf-8")
+    out.json_bytes = _json_bytes(payload)
     if len(out.json_bytes) > most:  # a guard behind the per-field limits (docs/errors.md)
         raise service.LimitExceededError(
             f"the answer would be {len(out.json_bytes):,} bytes; at most {most:,}. Ask for "
@@ -200,7 +223,8 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
     # two pools: a one-scenario solve should not queue behind a brief's 250 solves
     heavy = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="mp-heavy")
     light = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mp-light")
-    jobs = Jobs(workers=2, per_client=limits.max_jobs_per_client)
+    jobs = Jobs(workers=2, per_client=limits.max_jobs_per_client, max_active=limits.max_jobs,
+                time_limit_s=limits.job_time_limit_s)
     executor_lock = threading.Lock()
     executor: dict[str, Any] = {}
 
@@ -240,7 +264,8 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
         description="Economic coercion and coalition responses in a structural-gravity "
                     "trade model. JSON API (add `?format=csv` for the main table) and a "
                     "page at `/`.",
-        openapi_url="/api/v1/openapi.json", docs_url="/docs", redoc_url=None)
+        openapi_url="/api/v1/openapi.json", docs_url="/docs", redoc_url=None,
+        default_response_class=_SafeJSON)
     app.state.memo, app.state.jobs, app.state.limits = memo, jobs, limits
     app.add_middleware(GZipMiddleware, minimum_size=2048)
 
@@ -279,13 +304,24 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
 
     @app.exception_handler(JobLimitError)
     async def on_jobs(request: Request, exc: JobLimitError) -> JSONResponse:
-        return _error(429, "TooManyJobs", str(exc))
+        out = _error(429, "TooManyJobs", str(exc), retry_after_s=exc.retry_after_s)
+        out.headers["Retry-After"] = str(exc.retry_after_s)
+        return out
+
+    @app.exception_handler(JobQueueFullError)
+    async def on_queue(request: Request, exc: JobQueueFullError) -> JSONResponse:
+        out = _error(503, "QueueFull", str(exc), retry_after_s=exc.retry_after_s)
+        out.headers["Retry-After"] = str(exc.retry_after_s)
+        return out
 
     @app.exception_handler(HTTPException)
     async def on_http(request: Request, exc: HTTPException) -> JSONResponse:
         kinds = {404: "NotFound", 405: "MethodNotAllowed", 504: "Timeout"}
-        return _error(exc.status_code, kinds.get(exc.status_code, "HTTPError"),
-                      str(exc.detail))
+        detail = str(exc.detail)
+        if detail == "There was an error parsing the body":  # e.g. nested 100,000 deep
+            detail = ("the request body could not be parsed (not JSON, or nested too deeply "
+                      "for a parser; a request needs about 6 levels)")
+        return _error(exc.status_code, kinds.get(exc.status_code, "HTTPError"), detail)
 
     @app.exception_handler(Exception)
     async def on_bug(request: Request, exc: Exception) -> JSONResponse:
@@ -459,12 +495,22 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
     async def job_result(job_id: str, format: Format = _FORMAT) -> Response:
         """A finished job's answer (409 while it runs; its error if it failed)."""
         job = _job(job_id)
+        if job.status == "cancelled":
+            return _error(409, "Cancelled", f"job {job_id} was {job.error}.")
         if job.status == "error":
-            return _error(400, job.error_type or "JobError", job.error)
+            return _error(504 if job.error_type == "TimeLimit" else 400,
+                          job.error_type or "JobError", job.error)
         if job.status != "done":
             return _error(409, "NotReady", f"job {job_id} is {job.status} ({job.done} of "
                           f"{job.total}); poll {job.public()['status_url']}.")
         return _respond(job.result, format, job.kind)
+
+    @app.delete("/api/v1/jobs/{job_id}", tags=["jobs"])
+    async def job_cancel(job_id: str) -> dict[str, Any]:
+        """Cancel a job: a queued one never starts, a running one stops at its next
+        progress report (its status becomes ``cancelled``)."""
+        _job(job_id)
+        return jobs.cancel(job_id).public()
 
     def _job(job_id: str) -> Any:
         job = jobs.get(job_id)

@@ -50,7 +50,7 @@ def _check_data(v: str | None) -> str | None:
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     data: str = Field(DEFAULT_DATASET, description="A shipped dataset (GET /api/v1/datasets).")
     # None: SolveOptions' default (the dataset's own elasticities; the additive closure),
@@ -102,7 +102,7 @@ class SolveRequest(_Request):
 class ValidateRequest(BaseModel):
     """A scenario file's text, checked as the command line checks it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     yaml: str
     data: str | None = Field(None, description="Also check the codes against this dataset.")
 
@@ -144,7 +144,7 @@ class MembersRequest(_Request):
 class SuggestRequest(BaseModel):
     """A news story; the scenarios it implies are built and checked on ``data``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     text: str = Field(description="The story as plain text (at most 100,000 characters).")
     data: str = Field(DEFAULT_DATASET, description="A shipped dataset.")
     min_confidence: float = Field(0.0, ge=0, le=1)
