@@ -147,8 +147,9 @@ class Scenario(_ScenarioFields):
             super().__init__(**data)
         except ValidationError as exc:
             where = str(data.get("name", "scenario"))  # not a 20 kB name in the message
-            raise ScenarioError(_explain(exc, where if len(where) <= 60 else where[:57] + "..."
-                                         )) from None
+            if len(where) > 60:
+                where = f"{where[:20]}... ({len(where):,} characters)"
+            raise ScenarioError(_explain(exc, where)) from None
 
     # ------------------------------------------------------------- files
     @classmethod

@@ -496,7 +496,7 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,
         """A finished job's answer (409 while it runs; its error if it failed)."""
         job = _job(job_id)
         if job.status == "cancelled":
-            return _error(409, "Cancelled", f"job {job_id} was {job.error}.")
+            return _error(409, "Cancelled", f"this job was {job.error}.")
         if job.status == "error":
             return _error(504 if job.error_type == "TimeLimit" else 400,
                           job.error_type or "JobError", job.error)
