@@ -15,6 +15,7 @@ import contextlib
 import csv
 import io
 import json
+import re
 import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -88,12 +89,20 @@ def _error(status: int, kind: str, message: str, **extra: Any) -> JSONResponse:
                                 **extra}}, status_code=status)
 
 
+_TYPE_TAG = re.compile(r"^(constrained-)?(str|int|float|bool|list|dict|tuple)(\[.*\])?$")
+
+
 def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
     """One line per problem, ``field: message``, without echoing large inputs."""
-    lines, detail = [], []
+    lines, detail, seen = [], [], set()
     for e in exc.errors():
-        loc = [str(p) for p in e.get("loc", ()) if p != "body"]
+        # a union's branches add type tags to the path (players.1.constrained-str, then
+        # players.1.list[...]): keep the field and its first complaint
+        loc = [str(p) for p in e.get("loc", ()) if p != "body" and not _TYPE_TAG.match(str(p))]
         field = ".".join(loc) or "body"
+        if field in seen:
+            continue
+        seen.add(field)
         msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
         if e.get("type") == "json_invalid":  # loc is ('body', offset): say what it is
             field = "body"

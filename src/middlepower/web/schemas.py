@@ -30,7 +30,8 @@ Closure = Literal["additive", "ratio"]
 Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD.")]
 #: A player of the tariff game: an economy, or a coalition acting as one (a list, or
 #: codes joined by "+").
-PlayerCode = Annotated[str | list[Code], Field(description="'USA', ['CAN', 'EU27'] or 'CAN+EU27'.")]
+PlayerCode = Annotated[Annotated[str, Field(min_length=1, max_length=200)] | list[Code],
+                      Field(description="'USA', ['CAN', 'EU27'] or 'CAN+EU27'.")]
 GameInstrument = Literal["uniform", "opponent"]
 
 
