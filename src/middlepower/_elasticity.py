@@ -27,7 +27,8 @@ from typing import Any
 
 from .errors import ParameterError
 
-__all__ = ["MAX_SECTOR_THETA", "THETA_RANGE", "THETA_SOURCE", "check_theta_number"]
+__all__ = ["MAX_SECTOR_THETA", "THETA_RANGE", "THETA_SOURCE", "check_theta_number",
+           "theta_band"]
 
 #: One trade elasticity for every sector: smallest and largest accepted.
 THETA_RANGE = (0.5, 30.0)
@@ -69,3 +70,16 @@ def check_theta_number(value: Any) -> float:
     if not (math.isfinite(v) and lo <= v <= hi):
         raise ParameterError(_message(f"{v:g}"))
     return v
+
+
+def theta_band(theta: float) -> tuple[float, float]:
+    """The uncertainty bands' draw range for one theta: ``[0.8 theta, 1.2 theta]`` cut to
+    ``THETA_RANGE`` (theta = 30 draws from [24, 30], not up to 36, which every door refuses).
+
+    >>> theta_band(5.0)
+    (4.0, 6.0)
+    >>> theta_band(30.0)
+    (24.0, 30.0)
+    """
+    lo, hi = THETA_RANGE
+    return max(0.8 * theta, lo), min(1.2 * theta, hi)

@@ -32,6 +32,7 @@ from rich.text import Text
 
 from . import errors
 from ._csv import frame_to_csv
+from ._elasticity import theta_band
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Measure economic coercion in world trade and design coalition "
@@ -443,7 +444,7 @@ def run(
 
         with _progress_note(f"drawing {bands} parameter sets per variant..."):
             band_table = uncertainty(world, variants, n=bands,
-                                     theta=None if th is None else (0.8 * th, 1.2 * th),
+                                     theta=None if th is None else theta_band(th),
                                      deficits=closure).table
     from .report.outliers import flag
     from .report.tables import actors, ordered

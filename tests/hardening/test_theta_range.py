@@ -59,3 +59,15 @@ def test_shipped_sector_elasticities_pass(name) -> None:
     drawn = mp.solve_many(world, [mp.Scenario("x", _SHOCK)] * 2,
                           theta=[world.sector_theta * 0.8, world.sector_theta * 1.2])
     assert len(drawn) == 2
+
+
+@pytest.mark.parametrize("theta", THETA_RANGE)
+def test_bands_at_the_range_ends_draw_inside_it(world2023, theta) -> None:
+    """+-20% draws around theta = 30 would reach 36, which the range refuses: the band is
+    cut to the range, so a brief with bands still runs at both ends."""
+    from middlepower._elasticity import theta_band
+
+    lo, hi = theta_band(theta)
+    assert THETA_RANGE[0] <= lo < hi <= THETA_RANGE[1]
+    b = mp.brief(world2023, "CAN", against="USA", theta=theta, bands=4)
+    assert b.to_dict()["bands"]["theta_range"] == [lo, hi]

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._elasticity import theta_band
 from .text import human_pct, money, possessive
 
 if TYPE_CHECKING:
@@ -446,7 +447,8 @@ def brief_html(b: Brief) -> str:
                            "agreement in force, so no effect is added: "
                            f"{html.escape(_some(p['in_force'], '; '))}.</p>")
     theta = f"{b.theta:g}" if b.theta is not None else "the dataset's sectoral values"
-    draws = (f"theta uniform on [{0.8 * b.theta:g}, {1.2 * b.theta:g}]" if b.theta is not None
+    band = None if b.theta is None else theta_band(b.theta)
+    draws = (f"theta uniform on [{band[0]:g}, {band[1]:g}]" if band is not None
              else "the sectoral elasticities times a uniform factor in [0.8, 1.2]")
     descriptions = "".join(f"<li><b>{html.escape(str(k))}</b>: {html.escape(str(v))}</li>"
                            for k, v in r["description"].items())

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import coalition as co
+from .._elasticity import theta_band
 from ..coercion import DEFAULT_COALITION, DEFAULT_DIVERSIFY
 from ..coercion import leverage as run_leverage
 from ..data import DEFAULT_DATASET, World, datasets, groups, load
@@ -340,7 +341,7 @@ def solve(req: SolveRequest, limits: Limits) -> dict[str, Any]:
                                                           strict=True))))
     if req.bands:
         bands = uncertainty(world, variants, n=req.bands,
-                            theta=None if theta is None else (0.8 * theta, 1.2 * theta),
+                            theta=None if theta is None else theta_band(theta),
                             deficits=deficits, percentiles=(5, 95)).table
         keys = pd.MultiIndex.from_arrays([table["scenario"], table["country"]])
         for q in (5, 95):
