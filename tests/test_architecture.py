@@ -20,16 +20,16 @@ LIMIT = 400
 #: Modules over the limit when it was set, with their length then (lines). Split, do not grow.
 OVER_LIMIT = {
     "data/world.py": 1081,
-    "cli.py": 921,
-    "scenario/shocks.py": 659,
+    "cli.py": 811,
+    "scenario/shocks.py": 634,
     "coalition/search.py": 587,
-    "report/html.py": 582,
+    "report/html.py": 538,
     "suggest/_build.py": 542,
-    "web/app.py": 525,
-    "scenario/scenario.py": 494,
+    "web/app.py": 461,
+    "scenario/scenario.py": 474,
     "scenario/patches.py": 473,
     "data/readers.py": 454,
-    "web/service.py": 453,
+    "web/service.py": 426,
     "suggest/_relations.py": 433,
     "estimate/ppml.py": 416,
 }

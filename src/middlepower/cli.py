@@ -15,34 +15,43 @@ plain text: the consoles do not interpret Rich markup or emoji codes.
 
 from __future__ import annotations
 
-import functools
 import os
-import re
 import sys
-import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from . import errors
+from ._cli_common import (
+    _balance,
+    _check_bands,
+    _check_scheduler,
+    _fail,
+    _fmt,
+    _guard,
+    _int_option,
+    _outputs,
+    _pct,
+    _progress_note,
+    _say,
+    _sector_list,
+    _state,
+    _table,
+    _write,
+    console,
+    err,
+)
+from ._csv import frame_to_csv
+from ._elasticity import theta_band
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Measure economic coercion in world trade and design coalition "
                        "responses (structural gravity, exact hat algebra).")
-console = Console(markup=False, emoji=False)
-err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
-
-#: Where to report internal errors.
-ISSUES_URL = "the middlepower issue tracker"
-#: Most draws for --bands: each draw solves every variant again.
-MAX_BANDS = 10_000
-_state: dict[str, Any] = {"debug": bool(os.environ.get("MIDDLEPOWER_DEBUG"))}
 
 
 def _print_version(value: bool) -> None:
@@ -74,121 +83,6 @@ Sectors = Annotated[str | None, typer.Option(
          "multi-sector data only; default: all goods.")]
 
 
-def _say(label: str, message: str, style: str = "bold red") -> None:
-    err.print(Text.assemble((label, style), " ", str(message)))
-
-
-def _fail(exc: BaseException | str, code: int = 2) -> None:
-    _say("error:", str(exc))
-    raise typer.Exit(code)
-
-
-def _os_message(exc: OSError) -> str:
-    name = f" {str(exc.filename)!r}" if exc.filename else ""
-    return f"{exc.strerror or type(exc).__name__}:{name}." if exc.strerror else str(exc)
-
-
-def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn every failure of a command into one line and an exit code (see the module)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _state["written"] = []
-        _state["pending"] = []
-        try:
-            return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort):  # the framework's own exits: let typer handle them
-            raise
-        except errors.ConvergenceError as exc:  # also InadmissibleEquilibriumError
-            _fail(exc, 1)
-        except errors.MiddlepowerError as exc:
-            _fail(exc, 2)
-        except OSError as exc:  # a file the user pointed at: missing, a directory, no access
-            _fail(_os_message(exc), 2)
-        except KeyboardInterrupt:
-            _say("interrupted:", _unwritten_note())
-            _state["interrupted"] = True
-            raise typer.Exit(130) from None
-        except MemoryError:
-            _fail("out of memory; try fewer --bands draws, fewer countries or a smaller "
-                  "dataset.", 1)
-        except Exception as exc:
-            if _state["debug"]:
-                traceback.print_exc()
-            _say("internal error:", f"{type(exc).__name__}: {exc}")
-            err.print(f"This is a bug in middlepower, not in your input. Please report it to "
-                      f"{ISSUES_URL} with the command you ran"
-                      + ("." if _state["debug"] else
-                         " and the output of the same command with --debug "
-                         "(middlepower --debug ...)."))
-            raise typer.Exit(3) from None
-
-    return wrapper
-
-
-def _unwritten_note() -> str:
-    pending = [str(p) for p in _state.get("pending", []) if p not in _state.get("written", [])]
-    if not pending:
-        return "stopped; no output file was written."
-    return f"stopped; not written: {', '.join(pending)} (previous files, if any, are intact)."
-
-
-def _int_option(option: str, value: int | None, lo: int, hi: int | None = None,
-                allow: Sequence[int] = ()) -> None:
-    """Refuse an integer option outside [lo, hi], naming the option."""
-    if value is None or value in allow:
-        return
-    if value < lo or (hi is not None and value > hi):
-        rng = f"between {lo} and {hi:,}" if hi is not None else f"at least {lo}"
-        extra = f" (or {', '.join(map(str, allow))})" if allow else ""
-        raise errors.ParameterError(f"{option} must be {rng}{extra}; got {value}.")
-
-
-def _sector_list(sectors: str | None) -> list[str] | None:
-    """``"steel, autos"`` -> ``["steel", "autos"]``; None or empty: the default."""
-    if sectors is None:
-        return None
-    items = [x.strip() for x in sectors.split(",") if x.strip()]
-    if not items:
-        raise errors.ParameterError("--sectors is empty; give sector codes or aliases, e.g. "
-                                    "--sectors steel,autos (see: middlepower show DATA).")
-    return items
-
-
-def _check_bands(bands: int) -> None:
-    _int_option("--bands", bands, 2, MAX_BANDS, allow=(0,))
-
-
-_SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ws|wss|ucx|inproc)://)?"
-                        r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}))"
-                        r":\d{1,5}/?$")
-
-
-def _check_scheduler(address: str | None) -> None:
-    if address is not None and not _SCHEDULER.match(address):
-        raise errors.ParameterError(f"--scheduler {address!r} is not a Dask scheduler address; "
-                                    "expecting host:port, e.g. tcp://10.0.0.5:8786.")
-
-
-def _outputs(targets: Sequence[tuple[Path | None, str]], inputs: Sequence[Any] = ()) -> None:
-    """Check every output path before any work, so a typo costs nothing."""
-    from ._atomic import check_targets
-
-    chosen = [(p, opt) for p, opt in targets if p is not None]
-    check_targets(chosen, [i for i in inputs if i is not None and Path(str(i)).is_file()])
-    _state["pending"] = [str(p) for p, _ in chosen]
-
-
-def _write(outputs: Sequence[tuple[Path | None, Callable[[], str], str]]) -> None:
-    """Compute every output's text, then write them all (atomic, all or nothing)."""
-    from ._atomic import write_outputs
-
-    ready = [(p, make(), opt) for p, make, opt in outputs if p is not None]
-    for path in write_outputs(ready):
-        _state["written"].append(str(path))
-        console.print(f"wrote {path}")
-
-
 def _load(data: str, as_of: str | None = None, theta: float | None = None,
           deficits: str = "additive"):
     """The dataset; with ``as_of``, the equilibrium under the US tariffs in force then."""
@@ -206,25 +100,6 @@ def _load(data: str, as_of: str | None = None, theta: float | None = None,
     from .policy import baseline
 
     return baseline(world, as_of, theta=theta, deficits=deficits)
-
-
-def _fmt(x: float, digits: int = 2) -> str:
-    return f"{x:,.{digits}f}"
-
-
-def _balance(deficit: float) -> tuple[str, str]:
-    """("goods trade surplus", "11.43") for a negative deficit: words, not a sign."""
-    if round(deficit, 2) == 0:
-        return "goods trade balance", "balanced"
-    return ("goods trade deficit" if deficit > 0 else "goods trade surplus",
-            _fmt(abs(deficit)))
-
-
-def _pct(x: float, digits: int = 2) -> str:
-    """A signed percentage without "-0.00"."""
-    from .report.text import human_pct
-
-    return human_pct(x, digits)
 
 
 @app.command()
@@ -295,18 +170,6 @@ def show(
         aliases = ", ".join(world.sector_groups)
         console.print(Text(f"sector aliases: {aliases}"), style="dim")
     console.print(f"source: {world.source[:160]}..." if world.source else "", style="dim")
-
-
-def _progress_note(text: str):
-    return console.status(text, spinner="dots")
-
-
-def _table(title: str, heads: Sequence[tuple[str, str]]) -> Table:
-    """A table that wraps, never cuts: every column folds its text at 80 columns."""
-    table = Table(title=title, title_justify="left")
-    for name, justify in heads:
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    return table
 
 
 def _responses_table(b: Any, bands: int) -> Table:
@@ -444,7 +307,7 @@ def run(
 
         with _progress_note(f"drawing {bands} parameter sets per variant..."):
             band_table = uncertainty(world, variants, n=bands,
-                                     theta=None if th is None else (0.8 * th, 1.2 * th),
+                                     theta=None if th is None else theta_band(th),
                                      deficits=closure).table
     from .report.outliers import flag
     from .report.tables import actors, ordered
@@ -483,7 +346,7 @@ def run(
     # numbers at 1e-10): the same number from every door
     _write([(json_out, lambda: table_out.to_json(orient="records", indent=1,
                                                  double_precision=15), "--json"),
-            (csv_out, lambda: table_out.to_csv(index=False), "--csv"),
+            (csv_out, lambda: frame_to_csv(table_out, index=False), "--csv"),
             (html_out, lambda: results_html(world, results, scenario.name, bands=band_table,
                                             pinned=pinned, top=top,
                                             description=(scenario.description or "").strip()),
@@ -560,7 +423,7 @@ def leverage(
     console.print(table)
     from .report.html import leverage_html
 
-    _write([(csv_out, lambda: oriented.to_csv(index=False), "--csv"),
+    _write([(csv_out, lambda: frame_to_csv(oriented, index=False), "--csv"),
             (html_out, lambda: leverage_html(lev, world, f"Leverage matrix, {data}"), "--html")])
 
 
@@ -637,7 +500,7 @@ def coalition(
                       "split.", style="dim")
     # members as "AUS EU27", not a Python tuple
     flat = ranking.assign(partners=[" ".join(p) for p in ranking.partners])
-    _write([(csv_out, lambda: flat.to_csv(index=False), "--csv")])
+    _write([(csv_out, lambda: frame_to_csv(flat, index=False), "--csv")])
 
 
 @app.command()
@@ -672,6 +535,23 @@ game_app = typer.Typer(no_args_is_help=True, help="The tariff game: optimal tari
 app.add_typer(game_app, name="game")
 
 
+Bounds = Annotated[str, typer.Option(
+    "--bounds", help="Tariff rates searched, LOW,HIGH (0.25 = 25%); widen HIGH when the "
+                     "best rate lies at the bound.")]
+
+
+def _bounds(text: str) -> tuple[float, float]:
+    """'0,2' -> (0.0, 2.0); the game checks the range itself (0 <= low < high <= 10)."""
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        return float(parts[0]), float(parts[1])
+    except ValueError:
+        raise errors.ParameterError(f"--bounds {text!r}: expecting two rates LOW,HIGH such as "
+                                    "0,4 (0 to 400%).") from None
+
+
 def _game_players(codes: list[str]) -> list[Any]:
     """'CAN+EU27+GBR' is one coalition player; a plain code is one economy."""
     from .game import coalition as _coalition
@@ -689,6 +569,7 @@ def game_nash(
                                          "the other 'players'.")] = "all",
     local: Annotated[bool, typer.Option("--local", help="Take interior (local) optima.")
                      ] = False,
+    bounds: Bounds = "0,2",
     data: Data = "world2023",
     theta: Annotated[float | None, typer.Option(help="Trade elasticity.")] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write every economy's "
@@ -706,7 +587,7 @@ def game_nash(
                                     f"{len(players)}.")
     world = _load(data)
     eq = game.nash(world, _game_players(players), instrument=instrument, targets=targets,
-                   local=local, theta=theta, progress=True)
+                   local=local, bounds=_bounds(bounds), theta=theta, progress=True)
     t = Table(title=f"Nash tariff war ({eq.instrument}): {eq.iterations} iterations, "
                     f"{eq.solves} solves, {eq.seconds:.2f} s")
     for col in ("player", "on", "tariff %", "welfare %", "vs start %"):
@@ -721,7 +602,7 @@ def game_nash(
     if html_out is not None:
         curves = game.best_response_curves(world, *_game_players(players), theta=theta)
     rates = tuple(eq.rates.groupby("player", sort=False)["rate"].first())
-    _write([(csv_out, lambda: eq.welfare.to_csv(), "--csv"),
+    _write([(csv_out, lambda: frame_to_csv(eq.welfare), "--csv"),
             (html_out, lambda: curves_html(
                 curves, (rates[0], rates[1]), f"Tariff war: {' vs '.join(players)}"), "--html")])
 
@@ -738,6 +619,7 @@ def game_say_no(
                          ] = "total",
     local: Annotated[bool, typer.Option("--local", help="Take interior (local) optima.")
                      ] = False,
+    bounds: Bounds = "0,2",
     data: Data = "world2023",
     theta: Annotated[float | None, typer.Option(help="Trade elasticity.")] = None,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the table.")] = None,
@@ -754,7 +636,7 @@ def game_say_no(
         cands.append([m for c in cands for m in c])
     world = _load(data)
     s = game.say_no(world, target, against, cands, objective=objective, local=local,
-                    theta=theta, progress=True)
+                    bounds=_bounds(bounds), theta=theta, progress=True)
     t = Table(title=f"Can {s.target} say no to {s.hegemon}? ({s.seconds:.2f} s)")
     for col in ("situation", f"{s.hegemon} tariff %", f"{s.target} tariff %",
                 f"{s.target} welfare %", f"{s.hegemon} welfare %", "coalition %", "world %"):
@@ -766,7 +648,7 @@ def game_say_no(
                   f"{r.world_welfare_pct:+.3f}")
     console.print(t)
     console.print(s.sentence)
-    _write([(csv_out, lambda: s.table.to_csv(), "--csv")])
+    _write([(csv_out, lambda: frame_to_csv(s.table), "--csv")])
 
 
 # ----------------------------------------------------------------- suggest (issue 14)
@@ -900,7 +782,7 @@ def timeline(
         out.add_row(f"{d:%Y-%m-%d}", Text(str(events[d])),
                     *[f"{v:+.2f}" for v in wide.loc[d]])
     console.print(out)
-    _write([(csv_out, lambda: table.to_csv(index=False), "--csv"),
+    _write([(csv_out, lambda: frame_to_csv(table, index=False), "--csv"),
             (html_out, lambda: timeline_html(table), "--html")])
 
 

@@ -64,6 +64,14 @@ __all__ = [
 class MiddlepowerError(Exception):
     """Base class of every middlepower error."""
 
+    #: The message as each door words its remedies ("cli": flags, "web": JSON fields),
+    #: where it differs from ``str(self)`` (the Python API's keyword arguments).
+    doors: dict[str, str] | None = None
+
+    def for_door(self, door: str) -> str:
+        """The message for ``door`` ("python", "cli" or "web")."""
+        return (self.doors or {}).get(door, str(self))
+
 
 class DataError(MiddlepowerError, ValueError):
     """Baseline trade data that cannot describe an economy."""
@@ -224,9 +232,10 @@ class NoInteriorOptimumError(ParameterError):
     """
 
     def __init__(self, message: str, *, player: str = "", label: str = "", bound: str = "",
-                 rate: float = float("nan")) -> None:
+                 rate: float = float("nan"), doors: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.player, self.label, self.bound, self.rate = player, label, bound, rate
+        self.doors = doors
 
 
 class NashCycleError(ConvergenceError):

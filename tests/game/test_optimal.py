@@ -43,8 +43,12 @@ def test_small_country_tariff_tends_to_one_over_theta():
 
 def test_market_power_vanishes_as_goods_become_perfect_substitutes():
     world = _two(0.01, 1000.0, 0.002)
-    rates = [mp.game.optimal_tariff(world, "H", theta=th).rates.iloc[0] for th in (5, 20, 80)]
-    assert rates[0] > rates[1] > rates[2] and rates[2] < 0.02
+    # theta stops at 30, the top of the accepted range (middlepower._elasticity); the
+    # optimum here is 1/theta, which already shows the trend
+    thetas = (5, 10, 30)
+    rates = [mp.game.optimal_tariff(world, "H", theta=th).rates.iloc[0] for th in thetas]
+    assert rates[0] > rates[1] > rates[2] and rates[2] < 0.035
+    assert rates == pytest.approx([1 / th for th in thetas], rel=1e-3)
 
 
 def test_optimum_beats_every_rate_tried_and_a_grid(toy):

@@ -270,31 +270,53 @@ def problem_for(move: Move, lo: float, hi: float, start: Any, local: bool = Fals
     return Problem(x, np.full(d, lo), np.full(d, hi), smooth, scan=False, radius=0.05)
 
 
+#: How each door spells a remedy: the Python API's keywords, the command line's flags, the
+#: web API's JSON fields (so no door's advice names an option it does not take).
+_REMEDY = {
+    "python": {"local": "pass local=True", "bounds": "bounds=({lo:g}, {hi:g})",
+               "fewer": "targets='players', instrument='opponent'"},
+    "cli": {"local": "add --local", "bounds": "--bounds {lo:g},{hi:g}",
+            "fewer": "--targets players --instrument opponent"},
+    "web": {"local": 'send "local": true', "bounds": '"bounds": [{lo:g}, {hi:g}]',
+            "fewer": '"targets": "players", "instrument": "opponent"'},
+}
+
+
 def corner_error(move: Move, prob: Problem, lo: float, hi: float) -> NoInteriorOptimumError:
     i, side = prob.corner[0]
     assert prob.best_x is not None
     label = move.labels[i]
     bound = lo if side == "lower" else hi
     g = "" if prob.gradient is None else f"; welfare slope there {prob.gradient[i]:+.3g} per unit"
-    if side == "lower":
-        hint = ("the player gains from lower rates (an import subsidy), which a tariff cannot be"
-                if bound == 0.0 else f"lower bounds= below {bound:g}")
-    else:
-        hint = f"widen bounds= beyond {bound:g}"
+    inner = [(x, f) for x, f in prob.peaks if lo < x[i] < hi]
+
+    def hint(door: str) -> str:
+        r = _REMEDY[door]
+        if side == "lower":
+            return ("the player gains from lower rates (an import subsidy), which a tariff "
+                    "cannot be" if bound == 0.0 else
+                    "lower the bounds below {b:g} ({x})".format(
+                        b=bound, x=r["bounds"].format(lo=bound / 2, hi=hi)))
+        out = f"widen the bounds beyond {bound:g} ({r['bounds'].format(lo=lo, hi=min(2 * hi, 10))})"
         if sum(move.player_deficit) > 0:
-            hint += (f"; {move.player.name} runs a trade deficit, and with fixed deficits "
-                     "near-autarky tariffs tax the transfer it receives (an artefact of the "
-                     "closure): tax fewer partners (targets='players', instrument='opponent')")
-        inner = [(x, f) for x, f in prob.peaks if lo < x[i] < hi]
+            out += (f"; {move.player.name} runs a trade deficit, and with fixed deficits "
+                    "near-autarky tariffs tax the transfer it receives (an artefact of the "
+                    f"closure): tax fewer partners ({r['fewer']})")
         if inner:
             x, f = inner[0]
-            hint = (f"welfare peaks first near {x[i]:.0%} ({100 * (f - 1):+.3f}%) and rises "
-                    f"again toward prohibitive rates: pass local=True for that interior "
-                    f"optimum, or {hint}")
+            out = (f"welfare peaks first near {x[i]:.0%} ({100 * (f - 1):+.3f}%) and rises "
+                   f"again toward prohibitive rates: {r['local']} for that interior "
+                   f"optimum, or {out}")
+        return out
+
+    def message(door: str) -> str:
+        return (f"no interior optimum for {move.player.name}'s tariff on {label}: the best rate "
+                f"lies at the {side} bound {bound:g} (search stopped at {prob.best_x[i]:.4g}"
+                f"{g}); {hint(door)}.")
+
     return NoInteriorOptimumError(
-        f"no interior optimum for {move.player.name}'s tariff on {label}: the best rate lies at "
-        f"the {side} bound {bound:g} (search stopped at {prob.best_x[i]:.4g}{g}); {hint}.",
-        player=move.player.name, label=label, bound=side, rate=float(prob.best_x[i]))
+        message("python"), player=move.player.name, label=label, bound=side,
+        rate=float(prob.best_x[i]), doors={d: message(d) for d in _REMEDY})
 
 
 def _optimum(game: Game, move: Move, prob: Problem, lo: float, hi: float,

@@ -8,6 +8,7 @@ from typing import Any, get_args
 
 import numpy as np
 
+from .._elasticity import MAX_SECTOR_THETA, check_theta_number
 from ..data.world import World
 from ..errors import ConvergenceError, InadmissibleEquilibriumError, ParameterError, ScenarioError
 from ..scenario.scenario import DeficitClosure
@@ -17,7 +18,7 @@ from .market import market_of
 from .options import Mode, SolveOptions
 
 #: Largest trade elasticity accepted: beyond it shares overflow double precision.
-_MAX_THETA = 100.0
+_MAX_THETA = MAX_SECTOR_THETA
 
 
 def _check_theta(theta: Any, n: int, world: World) -> np.ndarray:
@@ -56,12 +57,18 @@ def _check_theta(theta: Any, n: int, world: World) -> np.ndarray:
     else:
         raise ParameterError(f"theta has shape {values.shape}; expecting a number, {n} values "
                              f"(one per scenario) or shape ({n}, {S}).")
+    # one number for every sector (a scalar, or a row the same in all sectors) must be a
+    # published aggregate elasticity; rows that vary by sector are a dataset's own
+    # estimates, which go further (cp1993: 1.45 to 64.85); see middlepower._elasticity
+    uniform = (values == values[:, :1]).all(axis=1) | np.isnan(values).all(axis=1)
+    for v in np.unique(values[uniform, 0]):
+        check_theta_number(float(v))
     bad = ~np.isfinite(values) | (values <= 0) | (values > _MAX_THETA)
     if bad.any():
         v = float(values[bad][0])
-        raise ParameterError(f"theta={v:g}: the trade elasticity must be a positive number up "
-                             f"to {_MAX_THETA:g} (estimates mostly lie between 2 and 10; 5 is "
-                             "the default).")
+        raise ParameterError(f"theta={v:g}: a per-sector trade elasticity must be a positive "
+                             f"number up to {_MAX_THETA:g} (Caliendo & Parro 2015 estimate "
+                             "1.45 to 64.85 across sectors).")
     return values
 
 

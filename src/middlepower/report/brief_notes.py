@@ -136,9 +136,11 @@ def _agreement_notes(t_name: str, pairs: dict[str, dict[str, list[str]]]) -> lis
 
 
 def _theta_range(theta: float | None) -> tuple[float, float] | None:
-    """Range of the uniform theta draw; None: the world's own elasticities scaled by
-    0.8-1.2 (see :func:`mp.uncertainty`)."""
-    return None if theta is None else (0.8 * theta, 1.2 * theta)
+    """Range of the uniform theta draw (+-20% within the accepted range); None: the
+    world's own elasticities scaled by 0.8-1.2 (see :func:`mp.uncertainty`)."""
+    from .._elasticity import theta_band
+
+    return None if theta is None else theta_band(theta)
 
 
 def _present_codes(world: World, codes: Sequence[str]) -> list[str]:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._elasticity import theta_band
 from .text import human_pct, money, possessive
 from .worldmap import ASPECT, CLIP_PERCENTILE, colour_limit, world_map
 
@@ -94,13 +95,23 @@ def _script_json(obj: Any) -> str:
     return text
 
 
+#: Why the charts were left out of the pages written so far (empty: they were not).
+chart_failure: list[str] = []
+
+
 @lru_cache(maxsize=1)
-def _vega_bundle() -> str:
-    """vega + vega-lite + vega-embed, as one script, from vl-convert (no network)."""
-    import vl_convert
+def _vega_bundle() -> str | None:
+    """vega + vega-lite + vega-embed, as one script, from vl-convert (no network); None
+    (and the reason in :data:`chart_failure`) when the renderer cannot run."""
     from altair.utils.html import vl_version_for_vl_convert
 
-    bundle = vl_convert.javascript_bundle(vl_version=vl_version_for_vl_convert())
+    from ._vega import ChartRendererError, javascript_bundle
+
+    try:
+        bundle = javascript_bundle(vl_version_for_vl_convert())
+    except ChartRendererError as exc:
+        chart_failure.append(str(exc))
+        return None
     # A literal '</script' in the library would end the element early; none today.
     bundle = bundle.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
     # vega-embed's "view source" writes a page from template strings ("<html><head>..."),
@@ -258,11 +269,17 @@ def _page(title: str, body: str, charts: dict[str, alt.TopLevelMixin],
         embed.append(f"document.getElementById('{select}').addEventListener('change', e => "
                      "{ const v = views['chart-map']; if (v) { "
                      "v.signal('option', e.target.value).runAsync(); } });")
+    bundle = _vega_bundle()
+    notice, scripts = "", ""
+    if bundle is None:  # the tables and text still make the page; say what is missing
+        notice = (f"<p class='note'><b>Charts left out:</b> "
+                  f"{html.escape(chart_failure[-1])}.</p>")
+    else:
+        scripts = f"<script>{bundle}</script><script>{''.join(embed)}</script>"
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
             f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
-            f"{body}<script>{_vega_bundle()}</script><script>{''.join(embed)}</script>"
-            "</body></html>\n")
+            f"{notice}{body}{scripts}</body></html>\n")
 
 
 def _selector(sel_id: str, labels: Sequence[str], what: str) -> str:
@@ -368,7 +385,8 @@ def brief_html(b: Brief) -> str:
                            "agreement in force, so no effect is added: "
                            f"{html.escape(_some(p['in_force'], '; '))}.</p>")
     theta = f"{b.theta:g}" if b.theta is not None else "the dataset's sectoral values"
-    draws = (f"theta uniform on [{0.8 * b.theta:g}, {1.2 * b.theta:g}]" if b.theta is not None
+    band = None if b.theta is None else theta_band(b.theta)
+    draws = (f"theta uniform on [{band[0]:g}, {band[1]:g}]" if band is not None
              else "the sectoral elasticities times a uniform factor in [0.8, 1.2]")
     descriptions = "".join(f"<li><b>{html.escape(str(k))}</b>: {html.escape(str(v))}</li>"
                            for k, v in r["description"].items())

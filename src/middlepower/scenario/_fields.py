@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from ..errors import ScenarioError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 #: A country code, a group name, or a list of them.
 Countries = str | list[str]
@@ -65,3 +68,36 @@ def _explain(exc: Any, what: str) -> str:
         msg = e["msg"].removeprefix("Value error, ")
         parts.append(f"{what}{'.' + loc if loc else ''}: {msg} (got {e.get('input')!r})")
     return "; ".join(parts)
+
+
+def explain_file(exc: ValidationError, source: str, lines: dict[tuple[Any, ...], int] | None = None
+             ) -> str:
+    """One line per pydantic error: file:line: field: message (got value)."""
+    lines = lines or {}
+    parts = []
+    for e in exc.errors():
+        loc = tuple(e["loc"])
+        # pydantic puts the union tag in the path (shocks.0.tariff.rate); keep the YAML path
+        yaml_loc = tuple(p for p in loc if p not in ("tariff", "partial_effect", "agreement",
+                                                      "embargo", "trade_cost"))
+        line = None
+        for cut in range(len(yaml_loc), -1, -1):
+            line = lines.get(yaml_loc[:cut])
+            if line:
+                break
+        field = ".".join(str(p) for p in yaml_loc) or "(top level)"
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "union_tag_invalid":
+            msg = (f"unknown shock type {e.get('input', {}).get('type')!r}; use one of tariff, "
+                   "partial_effect, agreement, embargo, trade_cost")
+        elif e["type"] == "union_tag_not_found":
+            msg = "a shock needs a 'type' (tariff, partial_effect, agreement, embargo, trade_cost)"
+        elif e["type"] == "missing":
+            msg = "required field missing"
+        shown = repr(e.get("input"))
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        got = "" if e["type"] in ("missing", "union_tag_invalid", "union_tag_not_found") \
+            else f" (got {shown})"
+        at = f" line {line}:" if line else ""
+        parts.append(f"{source}:{at} {field}: {msg}{got}")
+    return "\n".join(parts)

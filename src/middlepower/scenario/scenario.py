@@ -36,14 +36,16 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from .._elasticity import check_theta_number
 from ..errors import DuplicateKeyError, ScenarioError, ScenarioLimitError
+from ._fields import explain_file
 from .shocks import Shock, ShockArrays
 
 if TYPE_CHECKING:
     from ..data.world import World
     from .patches import SparseShocks
 
-__all__ = ["Scenario", "Variant"]
+__all__ = ["MAX_DESCRIPTION_CHARS", "MAX_NAME_CHARS", "Scenario", "Variant"]
 
 DeficitClosure = Literal["additive", "ratio", "zero"]
 
@@ -55,13 +57,19 @@ MAX_ALIASES = 100
 MAX_NODES = 100_000
 #: Deepest nesting of lists and mappings (a scenario needs about 6).
 MAX_DEPTH = 40
+#: Longest scenario or variant name. A name is repeated in every row of a result table
+#: (39 to 193 rows per variant): unbounded, a 20 kB name made a 31.6 MB web answer. The
+#: shipped examples use at most 156 characters.
+MAX_NAME_CHARS = 200
+#: Longest description (said once per answer; the shipped examples use at most 251).
+MAX_DESCRIPTION_CHARS = 5_000
 
 
 class Variant(BaseModel):
     """An alternative added to a scenario's common shocks."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    description: str = ""
+    description: str = Field("", max_length=MAX_DESCRIPTION_CHARS)
     shocks: list[Shock] = Field(default_factory=list)
 
 
@@ -70,8 +78,8 @@ class _ScenarioFields(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str
-    description: str = ""
+    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    description: str = Field("", max_length=MAX_DESCRIPTION_CHARS)
     data: str | None = None
     theta: float | None = None
     deficits: DeficitClosure | None = None
@@ -81,9 +89,8 @@ class _ScenarioFields(BaseModel):
     @field_validator("theta")
     @classmethod
     def _theta(cls, v: float | None) -> float | None:
-        if v is not None and not (v > 0 and v < 1e3):
-            raise ValueError(f"theta must be a positive trade elasticity (typically 2-10); got {v}")
-        return v
+        # the range every door shares (middlepower._elasticity): refused here with the line
+        return None if v is None else check_theta_number(v)
 
     @field_validator("variants")
     @classmethod
@@ -95,6 +102,9 @@ class _ScenarioFields(BaseModel):
             key = name.strip()
             if not key:
                 raise ValueError("a variant needs a non-empty name")
+            if len(name) > MAX_NAME_CHARS:
+                raise ValueError(f"variant name {name[:40]!r}... has {len(name):,} characters; "
+                                 f"at most {MAX_NAME_CHARS}")
             if key in seen:
                 raise ValueError(f"variant names {seen[key]!r} and {name!r} differ only by "
                                  "spaces; give each variant its own name")
@@ -137,7 +147,10 @@ class Scenario(_ScenarioFields):
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            raise ScenarioError(_explain(exc, data.get("name", "scenario"))) from None
+            where = str(data.get("name", "scenario"))  # not a 20 kB name in the message
+            if len(where) > 60:
+                where = f"{where[:20]}... ({len(where):,} characters)"
+            raise ScenarioError(explain_file(exc, where)) from None
 
     # ------------------------------------------------------------- files
     @classmethod
@@ -182,7 +195,7 @@ class Scenario(_ScenarioFields):
         try:
             _ScenarioFields.model_validate(raw)
         except ValidationError as exc:
-            raise ScenarioError(_explain(exc, source, lines)) from None
+            raise ScenarioError(explain_file(exc, source, lines)) from None
         scenario = cls(**raw)
         scenario._source = source
         scenario._shock_lines = [lines.get(("shocks", k)) for k in range(len(scenario.shocks))]
@@ -459,36 +472,3 @@ def _line_map(node: Any, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], in
         for i, v in enumerate(node.value):
             out.update(_line_map(v, (*path, i)))
     return out
-
-
-def _explain(exc: ValidationError, source: str, lines: dict[tuple[Any, ...], int] | None = None
-             ) -> str:
-    """One line per pydantic error: file:line: field: message (got value)."""
-    lines = lines or {}
-    parts = []
-    for e in exc.errors():
-        loc = tuple(e["loc"])
-        # pydantic puts the union tag in the path (shocks.0.tariff.rate); keep the YAML path
-        yaml_loc = tuple(p for p in loc if p not in ("tariff", "partial_effect", "agreement",
-                                                      "embargo", "trade_cost"))
-        line = None
-        for cut in range(len(yaml_loc), -1, -1):
-            line = lines.get(yaml_loc[:cut])
-            if line:
-                break
-        field = ".".join(str(p) for p in yaml_loc) or "(top level)"
-        msg = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "union_tag_invalid":
-            msg = (f"unknown shock type {e.get('input', {}).get('type')!r}; use one of tariff, "
-                   "partial_effect, agreement, embargo, trade_cost")
-        elif e["type"] == "union_tag_not_found":
-            msg = "a shock needs a 'type' (tariff, partial_effect, agreement, embargo, trade_cost)"
-        elif e["type"] == "missing":
-            msg = "required field missing"
-        shown = repr(e.get("input"))
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        got = "" if e["type"] in ("missing", "union_tag_invalid", "union_tag_not_found") \
-            else f" (got {shown})"
-        at = f" line {line}:" if line else ""
-        parts.append(f"{source}:{at} {field}: {msg}{got}")
-    return "\n".join(parts)

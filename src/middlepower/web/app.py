@@ -11,8 +11,7 @@ for a body or a story too large, 429 for too many jobs, 504 for a computation ov
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
+import contextlib
 import json
 import threading
 from collections.abc import Awaitable, Callable
@@ -33,8 +32,17 @@ from ..scenario import Scenario
 from . import service, stories, tariffgame
 from .assets import static_dir, topojson, vega_bundle
 from .cache import Memo
-from .jobs import JobLimitError, Jobs
+from .jobs import JobLimitError, JobQueueFullError, Jobs
 from .limits import Limits
+from .responses import (
+    _BodyLimit,
+    _client,
+    _encoded,
+    _error,
+    _respond,
+    _SafeJSON,
+    _validation_message,
+)
 from .schemas import (
     BriefRequest,
     CoalitionRequest,
@@ -59,112 +67,6 @@ _FORMAT = Query("json", description="json, or csv for the answer's main table.")
 _CSP = ("default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' "
         "'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; "
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-
-
-def _error(status: int, kind: str, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": {"type": kind, "message": message, "status": status,
-                                   **extra}}, status_code=status)
-
-
-def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, Any]]]:
-    """One line per problem, ``field: message``, without echoing large inputs."""
-    lines, detail = [], []
-    for e in exc.errors():
-        loc = [str(p) for p in e.get("loc", ()) if p != "body"]
-        field = ".".join(loc) or "body"
-        msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
-        lines.append(f"{field}: {msg}")
-        detail.append({"field": field, "message": msg, "type": e.get("type")})
-    return "; ".join(lines), detail
-
-
-def _csv_cell(v: Any) -> Any:
-    if isinstance(v, list):
-        v = "+".join(str(x) for x in v)
-    # a cell starting with = + - @ is a formula in a spreadsheet: quote it as text
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v
-    return v
-
-
-def _csv(rows: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    fields: list[str] = []
-    for r in rows:
-        fields.extend(k for k in r if k not in fields)
-    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: _csv_cell(v) for k, v in r.items()})
-    return buf.getvalue()
-
-
-def _respond(payload: dict[str, Any], fmt: Format, name: str, hit: bool | None = None
-             ) -> Response:
-    headers = {} if hit is None else {"X-Cache": "hit" if hit else "miss"}
-    if fmt == "csv":
-        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return Response(_csv(payload.get("table", [])), media_type="text/csv; charset=utf-8",
-                        headers=headers)
-    body = getattr(payload, "json_bytes", None)
-    if body is not None:
-        return Response(body, media_type="application/json", headers=headers)
-    return JSONResponse(payload, headers=headers)
-
-
-class _Answer(dict):
-    """A JSON-ready answer and its encoding, made once: cached answers skip json.dumps."""
-
-    json_bytes: bytes
-
-
-def _encoded(payload: dict[str, Any]) -> _Answer:
-    out = _Answer(payload)
-    out.json_bytes = json.dumps(payload, ensure_ascii=False, allow_nan=False,
-                                separators=(",", ":")).encode("utf-8")
-    return out
-
-
-class _BodyLimit:
-    """Refuse bodies over ``limit`` bytes (413), declared or streamed."""
-
-    def __init__(self, app: Any, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        message = (f"request body over {self.limit:,} bytes; send a smaller scenario or "
-                   "story (the server accepts names and parameters, not data files).")
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await _error(413, "RequestTooLarge", message)(scope, receive, send)
-            return
-        seen = 0
-
-        async def counted() -> dict:
-            nonlocal seen
-            msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLargeError(message)
-            return msg
-
-        try:
-            await self.app(scope, counted, send)
-        except _TooLargeError as exc:
-            await _error(413, "RequestTooLarge", str(exc))(scope, receive, send)
-
-
-class _TooLargeError(Exception):
-    pass
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def create_app(data: str = "world2023", *, scheduler: str | None = None,  # noqa: C901 (routes are closures; to split into routers)
@@ -193,11 +95,12 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,  # noqa
     if data not in service.shipped_names():
         raise ParameterError(f"--data {data!r}: the server opens shipped datasets only "
                                f"({', '.join(service.shipped_names())}).")
-    memo = Memo(limits.cache_entries)
+    memo = Memo(limits.cache_entries, limits.cache_bytes)
     # two pools: a one-scenario solve should not queue behind a brief's 250 solves
     heavy = ThreadPoolExecutor(max_workers=limits.workers, thread_name_prefix="mp-heavy")
     light = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mp-light")
-    jobs = Jobs(workers=2, per_client=limits.max_jobs_per_client)
+    jobs = Jobs(workers=2, per_client=limits.max_jobs_per_client, max_active=limits.max_jobs,
+                time_limit_s=limits.job_time_limit_s)
     executor_lock = threading.Lock()
     executor: dict[str, Any] = {}
 
@@ -217,7 +120,11 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,  # noqa
             req = BriefRequest(data=data, **_default_pair(data))
             memo.get(_key("brief", req), lambda: service.brief(req, limits))
         finally:
-            vega_bundle()
+            from ..report._vega import ChartRendererError
+
+            # no charts: /static/vendor/vega.js answers 503 with the reason
+            with contextlib.suppress(ChartRendererError):
+                vega_bundle()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -233,7 +140,8 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,  # noqa
         description="Economic coercion and coalition responses in a structural-gravity "
                     "trade model. JSON API (add `?format=csv` for the main table) and a "
                     "page at `/`.",
-        openapi_url="/api/v1/openapi.json", docs_url="/docs", redoc_url=None)
+        openapi_url="/api/v1/openapi.json", docs_url="/docs", redoc_url=None,
+        default_response_class=_SafeJSON)
     app.state.memo, app.state.jobs, app.state.limits = memo, jobs, limits
     app.add_middleware(GZipMiddleware, minimum_size=2048)
 
@@ -268,17 +176,28 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,  # noqa
 
     @app.exception_handler(MiddlepowerError)
     async def on_input(request: Request, exc: MiddlepowerError) -> JSONResponse:
-        return _error(400, type(exc).__name__, str(exc))
+        return _error(400, type(exc).__name__, exc.for_door("web"))
 
     @app.exception_handler(JobLimitError)
     async def on_jobs(request: Request, exc: JobLimitError) -> JSONResponse:
-        return _error(429, "TooManyJobs", str(exc))
+        out = _error(429, "TooManyJobs", str(exc), retry_after_s=exc.retry_after_s)
+        out.headers["Retry-After"] = str(exc.retry_after_s)
+        return out
+
+    @app.exception_handler(JobQueueFullError)
+    async def on_queue(request: Request, exc: JobQueueFullError) -> JSONResponse:
+        out = _error(503, "QueueFull", str(exc), retry_after_s=exc.retry_after_s)
+        out.headers["Retry-After"] = str(exc.retry_after_s)
+        return out
 
     @app.exception_handler(HTTPException)
     async def on_http(request: Request, exc: HTTPException) -> JSONResponse:
         kinds = {404: "NotFound", 405: "MethodNotAllowed", 504: "Timeout"}
-        return _error(exc.status_code, kinds.get(exc.status_code, "HTTPError"),
-                      str(exc.detail))
+        detail = str(exc.detail)
+        if detail == "There was an error parsing the body":  # e.g. nested 100,000 deep
+            detail = ("the request body could not be parsed (not JSON, or nested too deeply "
+                      "for a parser; a request needs about 6 levels)")
+        return _error(exc.status_code, kinds.get(exc.status_code, "HTTPError"), detail)
 
     @app.exception_handler(Exception)
     async def on_bug(request: Request, exc: Exception) -> JSONResponse:
@@ -302,7 +221,8 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,  # noqa
         if done is not None:
             return done.result(), True
         pool = light if kind in _LIGHT else heavy
-        fut = asyncio.wrap_future(pool.submit(memo.get, key, lambda: _encoded(fn())))
+        fut = asyncio.wrap_future(pool.submit(
+            memo.get, key, lambda: _encoded(fn(), limits.max_response_bytes)))
         try:
             return await asyncio.wait_for(fut, limits.timeout_s), False
         except TimeoutError:
@@ -320,7 +240,8 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,  # noqa
             await asyncio.get_running_loop().run_in_executor(light, check)
         key = _key(kind, req)
         job = jobs.submit(kind, key, _client(request), 1,
-                          lambda progress: memo.get(key, lambda: _encoded(fn(progress))),
+                          lambda progress: memo.get(
+                              key, lambda: _encoded(fn(progress), limits.max_response_bytes)),
                           timing=f"{kind}:{getattr(req, 'data', '')}")
         return job.public()
 
@@ -450,12 +371,22 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,  # noqa
     async def job_result(job_id: str, format: Format = _FORMAT) -> Response:
         """A finished job's answer (409 while it runs; its error if it failed)."""
         job = _job(job_id)
+        if job.status == "cancelled":
+            return _error(409, "Cancelled", f"this job was {job.error}.")
         if job.status == "error":
-            return _error(400, job.error_type or "JobError", job.error)
+            return _error(504 if job.error_type == "TimeLimit" else 400,
+                          job.error_type or "JobError", job.error)
         if job.status != "done":
             return _error(409, "NotReady", f"job {job_id} is {job.status} ({job.done} of "
                           f"{job.total}); poll {job.public()['status_url']}.")
         return _respond(job.result, format, job.kind)
+
+    @app.delete("/api/v1/jobs/{job_id}", tags=["jobs"])
+    async def job_cancel(job_id: str) -> dict[str, Any]:
+        """Cancel a job: a queued one never starts, a running one stops at its next
+        progress report (its status becomes ``cancelled``)."""
+        _job(job_id)
+        return jobs.cancel(job_id).public()
 
     def _job(job_id: str) -> Any:
         job = jobs.get(job_id)
@@ -493,7 +424,12 @@ def create_app(data: str = "world2023", *, scheduler: str | None = None,  # noqa
 
     @app.get("/static/vendor/vega.js", include_in_schema=False)
     async def vega() -> Response:
-        body = await asyncio.get_running_loop().run_in_executor(None, vega_bundle)
+        from ..report._vega import ChartRendererError
+
+        try:
+            body = await asyncio.get_running_loop().run_in_executor(None, vega_bundle)
+        except ChartRendererError as exc:  # the page still works, without its charts
+            return _error(503, "ChartsUnavailable", f"{exc}; the tables still work.")
         return Response(body, media_type="text/javascript",
                         headers={"Cache-Control": "public, max-age=86400"})
 

@@ -2,20 +2,17 @@
 
 * ``vega.js``: Vega, Vega-Lite and Vega-Embed, bundled by ``vl-convert-python`` (the
   library that also inlines them into the HTML reports of :mod:`middlepower.report`).
-  Bundling takes a few seconds, so the bundle is built once, kept in memory and written
-  to the user's cache folder for the next start.
+  Bundling takes a few seconds, so the bundle is built once (in a child process), kept
+  in memory and written to the user's cache folder for the next start.
 * ``countries-110m.json``: the world-atlas TopoJSON map shipped in ``report/_assets``.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-
-from .._atomic import atomic_write
 
 __all__ = ["static_dir", "topojson", "vega_bundle"]
 
@@ -35,35 +32,17 @@ def topojson() -> bytes:
         "report/_assets/countries-110m.json").read_bytes()
 
 
-def _cache_file() -> Path:
-    import vl_convert
-
-    version = getattr(vl_convert, "__version__", "unknown")
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return root / "middlepower" / f"vega-bundle-{version}.js"
-
-
 def vega_bundle() -> bytes:
-    """The JavaScript bundle of Vega-Embed, Vega-Lite and Vega (an ES module)."""
+    """The JavaScript bundle of Vega-Embed, Vega-Lite and Vega (an ES module).
+
+    Built in a child process and cached on disk (:mod:`middlepower.report._vega`): a V8
+    that cannot start (a memory limit) raises ``ChartRendererError`` instead of killing
+    the server.
+    """
     global _bundle
     with _lock:
-        if _bundle is not None:
-            return _bundle
-        path = _cache_file()
-        try:
-            _bundle = path.read_bytes()
-        except OSError:
-            import vl_convert
+        if _bundle is None:
+            from ..report._vega import javascript_bundle
 
-            _bundle = vl_convert.javascript_bundle().encode("utf-8")
-            _write_quietly(path, _bundle)
+            _bundle = javascript_bundle().encode("utf-8")
         return _bundle
-
-
-def _write_quietly(path: Path, data: bytes) -> None:
-    """Write atomically; a read-only home only costs the next start a few seconds."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, data)
-    except OSError:  # OutputError included
-        pass

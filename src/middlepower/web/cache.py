@@ -20,8 +20,12 @@ __all__ = ["Memo"]
 class Memo:
     """Least-recently-used memo of up to ``maxsize`` results."""
 
-    def __init__(self, maxsize: int = 256) -> None:
+    def __init__(self, maxsize: int = 256, max_bytes: int | None = None) -> None:
         self.maxsize = maxsize
+        #: Budget for the answers' encoded size (``json_bytes``): 256 answers of 20 MB
+        #: each would otherwise hold 5 GB.
+        self.max_bytes = max_bytes
+        self._sizes: dict[str, int] = {}
         self._items: OrderedDict[str, Future] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
@@ -50,16 +54,34 @@ class Memo:
                 self._items[key] = fut
                 self.misses += 1
                 while len(self._items) > self.maxsize:
-                    self._items.popitem(last=False)
+                    self._sizes.pop(self._items.popitem(last=False)[0], None)
             else:
                 self._items.move_to_end(key)
                 self.hits += 1
         if owner:
             try:
-                fut.set_result(compute())
+                value = compute()
+                self._account(key, fut, len(getattr(value, "json_bytes", b"")))
+                fut.set_result(value)
             except BaseException as exc:
                 fut.set_exception(exc)
                 with self._lock:
                     if self._items.get(key) is fut:
                         del self._items[key]
         return fut.result()
+
+    def _account(self, key: str, fut: Future, size: int) -> None:
+        """Record ``key``'s size; drop the least recently used answers over the budget."""
+        if self.max_bytes is None:
+            return
+        with self._lock:
+            if self._items.get(key) is not fut:
+                return
+            self._sizes[key] = size
+            total = sum(self._sizes.values())
+            for old in list(self._items):
+                if total <= self.max_bytes:
+                    break
+                if old in self._sizes:
+                    total -= self._sizes.pop(old)
+                    del self._items[old]

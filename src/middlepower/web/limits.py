@@ -33,11 +33,25 @@ class Limits:
         Length of a pasted news story (``/suggest``; 413 beyond).
     max_jobs_per_client : int
         Jobs a client may have queued or running at once (429 beyond).
+    max_jobs : int
+        Jobs queued or running on the server, all clients together (503 beyond, with
+        ``Retry-After``): the queue cannot grow without bound.
+    job_time_limit_s : float
+        Longest a job runs; it stops at its next progress report after that (a leverage
+        matrix on the 193-economy dataset takes about a minute).
     timeout_s : float
         Longest a request waits for a computation (504 beyond; the result is still cached
         when it arrives, so a retry is fast).
+    max_flow_rows : int
+        Bilateral flows one ``/solve`` answer may hold (variants x economies^2 x sectors;
+        one wiod2014 variant is 96,800; 422 beyond).
+    max_response_bytes : int
+        Largest JSON answer (422 beyond). With names bounded (200 characters) and
+        ``max_flow_rows``, the largest answer the other limits allow is about 19 MB.
     cache_entries : int
         Answers kept in the in-memory cache (least recently used dropped first).
+    cache_bytes : int
+        Total size of the cached answers' JSON (least recently used dropped first).
     workers : int
         Threads that compute the heavy answers (briefs, coalitions); numpy releases the
         GIL in the solver's products. Single solves have two threads of their own.
@@ -53,6 +67,11 @@ class Limits:
     max_yaml_chars: int = 100_000
     max_story_chars: int = 100_000
     max_jobs_per_client: int = 2
+    max_jobs: int = 16
+    job_time_limit_s: float = 600.0
     timeout_s: float = 30.0
+    max_flow_rows: int = 100_000
+    max_response_bytes: int = 24 * 1024 * 1024
     cache_entries: int = 256
+    cache_bytes: int = 256 * 1024 * 1024
     workers: int = 2

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .._elasticity import THETA_RANGE, check_theta_number
 from ..data.datasets import DEFAULT_DATASET, datasets
 from ..scenario.scenario import Scenario
 
@@ -21,13 +22,16 @@ __all__ = ["BriefRequest", "CoalitionRequest", "CurvesRequest", "LeverageRequest
 #: A country or group code as typed by a user; its meaning is checked against the world.
 Code = Annotated[str, Field(min_length=1, max_length=60)]
 Rate = Annotated[float, Field(ge=0, le=5, description="Ad valorem tariff, 0.25 = 25%.")]
-Theta = Annotated[float, Field(gt=0, le=50, description="Trade elasticity (typically 2-10).")]
+#: One trade elasticity for every sector, in the range every door shares.
+Theta = Annotated[float, AfterValidator(check_theta_number), Field(
+    description=f"Trade elasticity, {THETA_RANGE[0]:g} to {THETA_RANGE[1]:g} (typically 2-10).")]
 Closure = Literal["additive", "ratio"]
 #: A day as YYYY-MM-DD; its range is checked against the tariff tracker's coverage.
 Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD.")]
 #: A player of the tariff game: an economy, or a coalition acting as one (a list, or
 #: codes joined by "+").
-PlayerCode = Annotated[str | list[Code], Field(description="'USA', ['CAN', 'EU27'] or 'CAN+EU27'.")]
+PlayerCode = Annotated[Annotated[str, Field(min_length=1, max_length=200)] | list[Code],
+                      Field(description="'USA', ['CAN', 'EU27'] or 'CAN+EU27'.")]
 GameInstrument = Literal["uniform", "opponent"]
 
 
@@ -47,7 +51,7 @@ def _check_data(v: str | None) -> str | None:
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     data: str = Field(DEFAULT_DATASET, description="A shipped dataset (GET /api/v1/datasets).")
     # None: SolveOptions' default (the dataset's own elasticities; the additive closure),
@@ -99,7 +103,7 @@ class SolveRequest(_Request):
 class ValidateRequest(BaseModel):
     """A scenario file's text, checked as the command line checks it."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     yaml: str
     data: str | None = Field(None, description="Also check the codes against this dataset.")
 
@@ -141,7 +145,7 @@ class MembersRequest(_Request):
 class SuggestRequest(BaseModel):
     """A news story; the scenarios it implies are built and checked on ``data``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     text: str = Field(description="The story as plain text (at most 100,000 characters).")
     data: str = Field(DEFAULT_DATASET, description="A shipped dataset.")
     min_confidence: float = Field(0.0, ge=0, le=1)

@@ -8,15 +8,14 @@ memory, and per-dataset facts (names, map ids, groups) are computed once.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .. import coalition as co
+from .._elasticity import theta_band
 from ..coercion import DEFAULT_COALITION, DEFAULT_DIVERSIFY
 from ..coercion import leverage as run_leverage
 from ..data import DEFAULT_DATASET, World, datasets, groups, load
@@ -25,6 +24,7 @@ from ..model import SolveOptions, solve_many
 from ..report import brief as make_brief
 from ..scenario import Scenario
 from ..uncertainty import uncertainty
+from ._tidy import LimitExceededError, _records, tidy
 from .limits import Limits
 from .schemas import (
     BriefRequest,
@@ -43,37 +43,6 @@ __all__ = ["LimitExceededError", "brief", "check_brief", "coalition_search", "da
 #: Per-country outcomes a solve returns, percent changes from the baseline.
 OUTCOMES = ("welfare_pct", "real_gdp_pct", "exports_pct", "imports_pct", "terms_of_trade_pct",
             "price_index_pct", "welfare_change")
-
-
-class LimitExceededError(ParameterError):
-    """A request within the schema but beyond a configured limit of the service."""
-
-
-def _num(v: Any) -> Any:
-    """JSON has no NaN or infinity: they become null."""
-    if isinstance(v, float | np.floating):
-        f = float(v)
-        return f if math.isfinite(f) else None
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, np.bool_):
-        return bool(v)
-    return v
-
-
-def tidy(obj: Any) -> Any:
-    """Numpy scalars, tuples, NaN and infinity made JSON-safe, recursively."""
-    if isinstance(obj, dict):
-        return {str(k): tidy(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [tidy(v) for v in obj]
-    if isinstance(obj, set | frozenset):
-        return sorted(tidy(v) for v in obj)
-    return _num(obj)
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return tidy(df.to_dict("records"))
 
 
 def world_of(name: str) -> World:
@@ -319,6 +288,8 @@ def solve(req: SolveRequest, limits: Limits) -> dict[str, Any]:
     theta, deficits = opts.theta, opts.deficits
     scenario.check(world)
     variants = scenario.expand()
+    if req.flows:  # refused before solving: flows are n^2 x sectors rows per variant
+        _check_flow_rows(world, len(variants), limits)
     results = solve_many(world, variants, options=opts)
     parts = []
     for r in results:
@@ -330,7 +301,7 @@ def solve(req: SolveRequest, limits: Limits) -> dict[str, Any]:
                                                           strict=True))))
     if req.bands:
         bands = uncertainty(world, variants, n=req.bands,
-                            theta=None if theta is None else (0.8 * theta, 1.2 * theta),
+                            theta=None if theta is None else theta_band(theta),
                             deficits=deficits, percentiles=(5, 95)).table
         keys = pd.MultiIndex.from_arrays([table["scenario"], table["country"]])
         for q in (5, 95):
@@ -345,9 +316,19 @@ def solve(req: SolveRequest, limits: Limits) -> dict[str, Any]:
         "table": _records(table),
     }
     if req.flows:
-        flows = pd.concat([r.flows.assign(scenario=r.name) for r in results], ignore_index=True)
-        out["flows"] = _records(flows)
+        # keyed by variant: each name said once, not on each of its n^2 x S rows (a 20 kB
+        # name repeated on 1,521 rows made a 31.6 MB answer)
+        out["flows"] = {r.name: _records(r.flows.reset_index(drop=True)) for r in results}
     return tidy(out)
+
+
+def _check_flow_rows(world: Any, n_variants: int, limits: Limits) -> None:
+    per = world.n * world.n * world.n_sectors
+    if per * n_variants > limits.max_flow_rows:
+        raise LimitExceededError(
+            f"flows: {n_variants} variant(s) x {per:,} flows each = {per * n_variants:,} rows; "
+            f"at most {limits.max_flow_rows:,} per answer. Ask for fewer variants, or leave "
+            "flows out (the command line has no such limit).")
 
 
 def validate(req: ValidateRequest, limits: Limits) -> dict[str, Any]:
