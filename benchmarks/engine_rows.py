@@ -25,8 +25,8 @@ def _best(fn: Callable[[], object], repeat: int) -> float:
 
 def synthetic_io(n: int, s: int, seed: int = 0) -> mp.World:
     """A gravity world of ``n`` economies and ``s`` sectors with input-output links: flows
-    Y_i E_j / dist with noise by sector, value-added shares 0.3-0.6, input shares
-    random (columns of each sector's inputs sum to 1 - value-added share)."""
+    Y_i E_j / dist with noise by sector; input shares
+    random, using up to half of each sector's absorption."""
     rng = np.random.default_rng(seed)
     size = rng.lognormal(0, 1.5, n)
     xy = rng.uniform(0, 100, (n, 2))
@@ -35,9 +35,15 @@ def synthetic_io(n: int, s: int, seed: int = 0) -> mp.World:
     base = np.outer(size, size) / dist
     base[np.diag_indices(n)] *= 20
     flows = base[None] * rng.lognormal(0, 0.5, (s, n, n)) * rng.uniform(0.2, 1.0, (s, 1, 1))
-    va = rng.uniform(0.3, 0.6, (s, n))
-    raw = rng.uniform(0, 1, (s, s, n))
-    io = raw / raw.sum(axis=1, keepdims=True) * (1 - va)[:, None, :]
+    # input shares that use a part of each sector's absorption: io[u, k, n] Y^u_n is
+    # spread over the buying sectors u, scaled so no sector spends over 70% on inputs
+    absorb = flows.sum(axis=1)                                   # (S, N)
+    output = flows.sum(axis=2)                                   # (S, N)
+    w = rng.uniform(0, 1, (s, s, n))
+    w /= w.sum(axis=0, keepdims=True)                           # over buyers u
+    io = 0.5 * w * absorb[None, :, :] / output[:, None, :]      # io[u, k, n]
+    io *= min(1.0, 0.7 / io.sum(axis=1).max())
+    va = 1.0 - io.sum(axis=1)
     codes = [f"C{k:03d}" for k in range(n)]
     return mp.World(codes, flows, None, sectors=[f"S{k:02d}" for k in range(s)],
                     value_added=va, io=io, theta=list(rng.uniform(3, 8, s)))
