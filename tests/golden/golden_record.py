@@ -79,7 +79,9 @@ def _pair_flows(r, world) -> np.ndarray:
 
 
 def _responses(b) -> np.ndarray:
-    cols = [c for c in b.responses.columns if c.endswith("_pct") or c.startswith("welfare")]
+    # the columns recorded then; later columns (this year's, *_short_pct) are new numbers
+    cols = [c for c in b.responses.columns if (c.endswith("_pct") or c.startswith("welfare"))
+            and not c.endswith("_short_pct")]
     return b.responses[cols].select_dtypes("number").to_numpy(dtype=float)
 
 

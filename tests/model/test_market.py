@@ -113,3 +113,28 @@ def test_brief_under_the_preset_and_the_default_briefs_model_note(world2023):
     assert f"giving in costs Canada {-under.responses.loc['give in', 'target_welfare_pct']:.2f}%" \
         in note
     assert "ilms2025 model" in under.baseline_line("world2023")
+
+
+def test_short_run_loss_of_the_taxed_is_larger(world2023):
+    """Trade responds less in the first year, so the small taxed economy loses more this
+    year than in the long run; with a ratio of 1 the short run is the long run."""
+    sc = mp.tariff("USA", "CAN", 0.25)
+    k = world2023.index("CAN")
+    long = mp.solve(world2023, sc).welfare_hat[k]
+    short = mp.solve(world2023, sc, options=mp.SolveOptions(horizon="short")).welfare_hat[k]
+    same = mp.solve(world2023, sc, options=mp.SolveOptions(horizon="short",
+                                                           short_run_ratio=1.0)).welfare_hat[k]
+    assert short < long < 1
+    assert same == pytest.approx(long, abs=1e-12)
+    with pytest.raises(mp.errors.ParameterError, match="horizon"):
+        mp.SolveOptions(horizon="medium")
+
+
+def test_brief_shows_both_horizons(world2023):
+    b = mp.brief(world2023, "CAN", "USA", bands=0, game=False)
+    short = mp.solve(world2023, mp.tariff("USA", "CAN", 0.25),
+                     options=mp.SolveOptions(horizon="short"))
+    got = b.responses.loc["give in", "target_welfare_short_pct"]
+    assert got == pytest.approx(100 * (short.welfare_hat[world2023.index("CAN")] - 1),
+                                abs=1e-12)
+    assert any(n.startswith("This year and the long run") for n in b.notes)

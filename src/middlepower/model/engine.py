@@ -226,7 +226,7 @@ def summaries(world: World, items: Sequence[Scenario], theta: Any = None,
     them directly; ``items`` then only name the rows.
     """
     o = SolveOptions.of(options, theta=theta, deficits=deficits)
-    thetas = _check_theta(o.theta, len(items), world)
+    thetas = _check_theta(o.theta, len(items), world) * o.theta_factor
     spec = _check_options(world, thetas, o)
     base = baseline(world)
     th_s = spec.theta[:, :, None]                     # (b, S, 1)

@@ -18,13 +18,16 @@ from typing import Any, ClassVar, Literal, get_args
 from ..errors import ParameterError
 from ..scenario.scenario import DeficitClosure
 
-__all__ = ["Backend", "DeficitClosure", "Mode", "Revenue", "SolveOptions"]
+__all__ = ["Backend", "DeficitClosure", "Horizon", "Mode", "Revenue", "SolveOptions"]
 
 Mode = Literal["full", "conditional"]
 
 #: What a government does with tariff revenue: hand it back as a lump sum, or cut the
 #: labour-income tax with it (which moves labour supply when ``labour_supply`` > 0).
 Revenue = Literal["lump_sum", "income_tax"]
+
+#: Long run (the model's elasticities) or the first year after a change.
+Horizon = Literal["long", "short"]
 
 #: How the equations are iterated; every backend solves the same system to the same
 #: tolerance (tested to 1e-12 against each other).
@@ -74,7 +77,16 @@ class SolveOptions:
     scale : float, default 0.0
         Scale-economies elasticity psi: unit costs w / L^psi.
 
-    The last five are the features of Ignatenko, Lashkaripour, Macedoni & Simonovska
+    horizon : {"long", "short"}, default "long"
+        ``"long"``: the trade elasticities as given (gravity estimates are long-run).
+        ``"short"``: the first year after the change, every elasticity times
+        ``short_run_ratio``.
+    short_run_ratio : float, default 0.38
+        Short-run over long-run trade elasticity: Boehm, Levchenko & Pandalai-Nayar (2023,
+        AER 113(4)) estimate -0.76 in the year after a tariff change and about -2 in the
+        long run (reached after 7-10 years): 0.76 / 2 = 0.38.
+
+    The five before these are the features of Ignatenko, Lashkaripour, Macedoni & Simonovska
     (2025); ``SolveOptions.preset("ilms2025")`` sets them as that paper does. They are
     one-sector options: the reference equations carry them (:mod:`.market`).
 
@@ -103,6 +115,8 @@ class SolveOptions:
     selling_cost: Any = 0.0
     pass_through: float = 1.0
     scale: float = 0.0
+    horizon: Horizon = "long"
+    short_run_ratio: float = 0.38
 
     #: The presets :meth:`preset` knows, each with its source.
     PRESETS: ClassVar[dict[str, str]] = {
@@ -127,6 +141,11 @@ class SolveOptions:
                    scale=0.67 / 4.0).merged(**overrides)
 
     @property
+    def theta_factor(self) -> float:
+        """What the horizon multiplies every trade elasticity by (1 in the long run)."""
+        return self.short_run_ratio if self.horizon == "short" else 1.0
+
+    @property
     def market(self) -> bool:
         """Is any of the labour, revenue, selling-cost, pass-through or scale options on?"""
         nu = self.selling_cost
@@ -146,8 +165,11 @@ class SolveOptions:
         if self.revenue not in get_args(Revenue):
             raise ParameterError(f"revenue={self.revenue!r}: expecting one of "
                                  f"{get_args(Revenue)}.")
+        if self.horizon not in get_args(Horizon):
+            raise ParameterError(f"horizon={self.horizon!r}: expecting one of "
+                                 f"{get_args(Horizon)}.")
         for name, lo, hi in (("labour_supply", 0.0, 5.0), ("pass_through", 0.0, 1.0),
-                             ("scale", 0.0, 0.5)):
+                             ("scale", 0.0, 0.5), ("short_run_ratio", 0.05, 1.0)):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int | float) or not lo <= v <= hi:
                 raise ParameterError(f"{name}={v!r} must be a number in [{lo:g}, {hi:g}] "

@@ -182,7 +182,7 @@ def solve_many(
     items = _as_scenarios(scenarios)
     if not items:
         raise ScenarioError("no scenarios to solve.")
-    thetas = _check_theta(opts.theta, len(items), world)
+    thetas = _check_theta(opts.theta, len(items), world) * opts.theta_factor
     spec = _check_options(world, thetas, opts)
     base = baseline(world)
     if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) < 1):

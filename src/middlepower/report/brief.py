@@ -34,6 +34,7 @@ from ..model.result import Results
 from .brief_notes import (
     _agreement_notes,
     _headline,
+    _horizon_note,
     _leverage_note,
     _model_note,
     _no_worse_than_response,
@@ -257,6 +258,9 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
                                coalition=coalition, theta=theta, deficits=deficits,
                                sectors=sectors, exempt=exempt, options=opts)
     t, h = exp["target"], exp["against"]
+    year = _this_year(table, world, target, against, tariff, opts, theta=theta,
+                      deficits=deficits, diversify_with=diversify_with, coalition=coalition,
+                      sectors=sectors, exempt=exempt)
     from ..coalition.search import search
     from ..coercion.leverage import leverage
 
@@ -305,6 +309,7 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
     notes.append(f"{possessive(names[t])} best retaliatory rate is {br['rate']:.1%} "
                  f"({br['target_welfare_pct']:+.2f}% real income, vs "
                  f"{table.loc['retaliate', 'target_welfare_pct']:+.2f}% at {tariff:.0%}).")
+    notes.append(_horizon_note(names[t], table, year.short_run_ratio))
     if model is None:
         note = _model_note(world, t, h, tariff, table, names, sectors, exempt)
         if note:
@@ -356,3 +361,14 @@ def _game(world: World, target: str, against: str, coalition: Sequence[str],
     curves = best_response_curves(world, target, against, theta=theta, deficits=deficits,
                                   options=opts)
     return say, curves_svg(curves, (float(war.target_tariff), float(war.hegemon_tariff)))
+
+
+def _this_year(table: pd.DataFrame, world: World, target: str, against: str, tariff: float,
+               opts: SolveOptions | None, **kw: Any) -> SolveOptions:
+    """Add this year's numbers to the responses: the same responses solved with the
+    short-run elasticities (``SolveOptions.horizon="short"``); returns those options."""
+    year = (opts or SolveOptions()).merged(horizon="short")
+    short, _ = responses(world, target, against, tariff, options=year, **kw)
+    for who in ("target", "against"):
+        table[f"{who}_welfare_short_pct"] = short[f"{who}_welfare_pct"]
+    return year

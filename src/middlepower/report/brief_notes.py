@@ -228,3 +228,13 @@ def _model_note(world: World, target: str, against: str, tariff: float, table: p
             f"{-pct['give in']:.2f}% and retaliating {-pct['retaliate']:.2f}% (here "
             f"{-here['give in']:.2f}% and {-here['retaliate']:.2f}%); --model ilms2025 runs "
             f"the whole brief under it.")
+
+
+def _horizon_note(t_name: str, table: pd.DataFrame, ratio: float) -> str:
+    """This year beside the long run: the short-run elasticities (``horizon="short"``)."""
+    give, ret = table.loc["give in"], table.loc["retaliate"]
+    return (f"This year and the long run: trade responds less in the first year (elasticities "
+            f"x{ratio:g}, Boehm, Levchenko & Pandalai-Nayar 2023), so giving in costs "
+            f"{t_name} {-give.target_welfare_short_pct:.2f}% this year against "
+            f"{-give.target_welfare_pct:.2f}% in the long run, and retaliating "
+            f"{-ret.target_welfare_short_pct:.2f}% against {-ret.target_welfare_pct:.2f}%.")
