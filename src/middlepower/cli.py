@@ -174,7 +174,7 @@ def show(
 
 def _responses_table(b: Any, bands: int) -> Table:
     """The brief's responses in real income, with amounts: fits 80 columns."""
-    unit = b.world.unit or "amount"
+    unit = b.unit or b.world.unit or "amount"
     heads = [("response", "left"), (f"{b.target} real income", "right"), (unit, "right")]
     if bands:
         heads.append(("5-95%", "right"))
@@ -222,6 +222,9 @@ def brief(
         "0.2 s on world2023). Default: on for one-sector data.", show_default=False)] = None,
     model: Annotated[str | None, typer.Option(help="A model preset: ilms2025 (the Liberation-"
                                               "Day paper's; one-sector data).")] = None,
+    currency: Annotated[str | None, typer.Option(
+        help="State amounts in this currency (e.g. CAD) at the data year's average rate.")
+        ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the brief as JSON.")
                         ] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML brief.")
@@ -240,7 +243,7 @@ def brief(
         world = _load(data, as_of, theta, deficits)
         b = make_brief(world, target, against, tariff, theta=theta, deficits=deficits,
                        bands=bands, sectors=_sector_list(sectors), exempt=exempt, game=game,
-                       model=model)
+                       model=model, currency=currency)
     e = b.exposure
     console.rule(Text(f"Coercion brief: {b.target} against {b.against}, tariff {tariff:.0%}",
                       style="bold"))

@@ -29,6 +29,7 @@ from ..coercion.responses import (
     tariff_sectors,
 )
 from ..data.world import World
+from ..errors import ParameterError
 from ..model.options import SolveOptions
 from ..model.result import Results
 from .brief_notes import (
@@ -86,6 +87,8 @@ class Brief:
     curves_svg: str | None = field(default=None, repr=False)
     #: The named model preset the brief ran under (``SolveOptions.PRESETS``), or None.
     model: str | None = None
+    #: The unit of the brief's amounts (the data's, or another currency's: ``currency=``).
+    unit: str = ""
 
     @property
     def method(self) -> str:
@@ -128,7 +131,8 @@ class Brief:
 
     def money(self, pct: float, who: str = "target") -> str:
         """A percent change of ``who`` (target, against, world) in the dataset's unit."""
-        return money(pct, self.spending.get(who, float("nan")), self.world.unit, signed=True)
+        return money(pct, self.spending.get(who, float("nan")), self.unit or self.world.unit,
+                     signed=True)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: target, against, exposure, responses (list), headline, settings,
@@ -150,6 +154,8 @@ class Brief:
             "tariff": self.tariff,
             "theta": self.theta,
             "deficits": self.deficits,
+            "model": self.model,
+            "unit": self.unit or self.world.unit,
             "bands": {"draws": self.bands,
                       "theta_range": list(_theta_range(self.theta) or (0.8, 1.2)),
                       "theta_range_is_scale": self.theta is None,
@@ -201,7 +207,8 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
           coalition: Sequence[str] = DEFAULT_COALITION, theta: float | None = None,
           deficits: str = "additive", bands: int = 200, seed: int = 0,
           sectors: str | Sequence[str] | None = None, exempt: float = 0.0,
-          game: bool | None = None, model: str | None = None) -> Brief:
+          game: bool | None = None, model: str | None = None,
+          currency: str | None = None) -> Brief:
     """The coercion brief for ``target`` under a tariff by ``against``.
 
     Parameters
@@ -231,6 +238,10 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
         selling costs, pass-through and scale; one-sector worlds): every number of the
         brief is then solved under :meth:`SolveOptions.preset`. Without it, the brief's
         notes say how its headline moves under that preset.
+    currency : str, optional
+        State amounts in this currency (``"CAD"``; the shipped ECB annual rates,
+        :mod:`middlepower.data.fx`) at the data year's average rate; default the data's
+        unit (USD).
     bands : int, default 200
         Draws for 5-95% uncertainty bands (:func:`mp.uncertainty`: theta uniform on
         [0.8 theta, 1.2 theta], agreement effects from their standard error); 0 for none.
@@ -292,14 +303,16 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
     # A percent change of real income is a change of what final spending buys: the dollar
     # base is income (value added + tariff revenue + deficit), not gross spending, which
     # on a multi-sector world also counts intermediate purchases (about twice as much).
-    spend = world.income()
+    unit, rate, fx_note = _currency(world, currency)
+    spend = world.income() * rate
     spending = {"target": float(spend[world.index(t)]), "against": float(spend[world.index(h)]),
                 "world": float(spend.sum())}
     for who in ("target", "against", "world"):
         table[f"{who}_welfare_change"] = table[f"{who}_welfare_pct"] / 100 * spending[who]
     headline, notes = _headline(names[t], names[h], table, tariff,
                                 lambda pct, signed=False: money(pct, spending["target"],
-                                                                world.unit, signed))
+                                                                unit, signed))
+    notes.extend([fx_note] if fx_note else [])
     scen = {x.name: x for x in response_scenarios(world, t, h, tariff, diversify_with, coalition,
                                                    sectors=sectors, exempt=exempt)}
     pairs = {k: agreement_pairs(world, scen[k]) for k in ("diversify", "coalition") if k in scen}
@@ -343,7 +356,7 @@ def brief(world: World, target: str, against: str, tariff: float = 0.25, *,
                  sectors=secs, exempt=exempt, sector_exposure=sec_exp, sector_effects=sec_fx,
                  agreements=pairs, flags=flags, spending=spending,
                  created=_dt.date.today().isoformat(), version=__version__, say_no=say,
-                 curves_svg=svg, model=model)
+                 curves_svg=svg, model=model, unit=unit)
 
 
 def _game(world: World, target: str, against: str, coalition: Sequence[str],
@@ -372,3 +385,22 @@ def _this_year(table: pd.DataFrame, world: World, target: str, against: str, tar
     for who in ("target", "against"):
         table[f"{who}_welfare_short_pct"] = short[f"{who}_welfare_pct"]
     return year
+
+
+def _currency(world: World, currency: str | None) -> tuple[str, float, str]:
+    """(unit, rate from the data's unit, note) for amounts in ``currency``: the data year's
+    average rate from the shipped ECB table (:mod:`middlepower.data.fx`)."""
+    unit = world.unit or ""
+    cur, _, scale = unit.partition(" ")
+    if not currency or currency.upper() == cur:
+        return unit, 1.0, ""
+    if cur != "USD":
+        raise ParameterError(f"currency={currency!r}: the data's amounts are in {unit!r}, not "
+                             "US dollars, so no rate applies.")
+    from ..data.fx import per_usd
+
+    code = currency.upper()
+    rate = per_usd(code, world.year)
+    return (f"{code} {scale}".strip(), rate,
+            f"Amounts in {code} of {world.year}: {world.year} prices at that year's average "
+            f"rate of {rate:.4g} {code} per US dollar (ECB reference rates).")

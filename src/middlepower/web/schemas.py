@@ -80,6 +80,10 @@ class BriefRequest(_Request):
                               "day (GET /api/v1/policy/dates) instead of the data year's.")
     diversify_with: list[Code] | None = Field(None, max_length=50)
     coalition: list[Code] | None = Field(None, max_length=50)
+    model: Literal["ilms2025"] | None = Field(None, description="A model preset: ilms2025 "
+                                             "(the Liberation-Day paper's; one-sector data).")
+    currency: str | None = Field(None, pattern=r"^[A-Za-z]{3}$", description="State amounts "
+                                 "in this currency (e.g. CAD) at the data year's average rate.")
 
 
 class SolveRequest(_Request):

@@ -221,7 +221,7 @@ def brief(req: BriefRequest, limits: Limits) -> dict[str, Any]:
     t, h, kw = check_brief(req, limits)
     world, as_of = world_as_of(req.data, req.as_of, req.theta, _deficits(req))
     b = make_brief(world, t, h, req.tariff, theta=req.theta, deficits=_deficits(req),
-                   bands=req.bands, **kw)
+                   bands=req.bands, model=req.model, currency=req.currency, **kw)
     out = b.to_dict()
     rows = []
     for r in b.results:
