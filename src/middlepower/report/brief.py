@@ -116,7 +116,7 @@ class Brief:
         name = f"{dataset} " if dataset else ""
         return (f"Baseline: {name}({size}, {w.year or 'no year'}, {w.unit or 'no unit'}), "
                 f"{regime}. Threat: {self.against} taxes {self.target} at {self.tariff:.0%} "
-                f"({scope}). Answers are long-run equilibria"
+                f"({scope}). Answers are long-run equilibria (this year's beside them)"
                 + (f", in the {self.model} model (labour supply, selling costs, scale)."
                    if self.model else "."))
 
