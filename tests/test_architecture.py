@@ -20,7 +20,7 @@ LIMIT = 400
 #: Modules over the limit when it was set, with their length then (lines). Split, do not grow.
 OVER_LIMIT = {
     "data/world.py": 1081,
-    "cli.py": 811,
+    "cli.py": 793,
     "scenario/shocks.py": 634,
     "coalition/search.py": 587,
     "report/html.py": 538,

@@ -182,3 +182,28 @@ def _table(title: str, heads: Sequence[tuple[str, str]]) -> Table:
     return table
 
 
+def _responses_table(b: Any, bands: int) -> Table:
+    """The brief's responses in real income, with amounts: fits 80 columns."""
+    unit = b.unit or b.world.unit or "amount"
+    heads = [("response", "left"), (f"{b.target} real income", "right"), (unit, "right")]
+    if bands:
+        heads.append(("5-95%", "right"))
+    short = "target_welfare_short_pct" in b.responses
+    if short:
+        heads.append(("this year", "right"))
+    heads += [(f"{b.against} real income", "right"), ("world", "right")]
+    table = _table("Responses: % change from the baseline (long run; 'this year': trade "
+                   "responding as in the first year)", heads)
+    covers = b.responses.get("retaliation_covers")
+    if covers is not None:
+        said = {n: c for n, c in covers.items() if c != "no retaliation"}
+        table.caption = "Retaliation covers: " + "; ".join(f"{n}: {c}" for n, c in said.items())
+        table.caption_justify = "left"
+    for name, row in b.responses.iterrows():
+        band = ([f"{row.target_welfare_p5:+.2f}, {row.target_welfare_p95:+.2f}"]
+                if bands else [])
+        year = [_pct(row.target_welfare_short_pct)] if short else []
+        table.add_row(str(name), _pct(row.target_welfare_pct),
+                      f"{row.target_welfare_change:+,.1f}", *band, *year,
+                      _pct(row.against_welfare_pct), _pct(row.world_welfare_pct))
+    return table

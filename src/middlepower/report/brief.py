@@ -29,11 +29,11 @@ from ..coercion.responses import (
     tariff_sectors,
 )
 from ..data.world import World
-from ..errors import ParameterError
 from ..model.options import SolveOptions
 from ..model.result import Results
 from .brief_notes import (
     _agreement_notes,
+    _currency,
     _headline,
     _horizon_note,
     _leverage_note,
@@ -43,6 +43,7 @@ from .brief_notes import (
     _sector_effects,
     _sector_notes,
     _theta_range,
+    _this_year,
     _top_movers,
 )
 from .outliers import flag
@@ -374,33 +375,3 @@ def _game(world: World, target: str, against: str, coalition: Sequence[str],
     curves = best_response_curves(world, target, against, theta=theta, deficits=deficits,
                                   options=opts)
     return say, curves_svg(curves, (float(war.target_tariff), float(war.hegemon_tariff)))
-
-
-def _this_year(table: pd.DataFrame, world: World, target: str, against: str, tariff: float,
-               opts: SolveOptions | None, **kw: Any) -> SolveOptions:
-    """Add this year's numbers to the responses: the same responses solved with the
-    short-run elasticities (``SolveOptions.horizon="short"``); returns those options."""
-    year = (opts or SolveOptions()).merged(horizon="short")
-    short, _ = responses(world, target, against, tariff, options=year, **kw)
-    for who in ("target", "against"):
-        table[f"{who}_welfare_short_pct"] = short[f"{who}_welfare_pct"]
-    return year
-
-
-def _currency(world: World, currency: str | None) -> tuple[str, float, str]:
-    """(unit, rate from the data's unit, note) for amounts in ``currency``: the data year's
-    average rate from the shipped ECB table (:mod:`middlepower.data.fx`)."""
-    unit = world.unit or ""
-    cur, _, scale = unit.partition(" ")
-    if not currency or currency.upper() == cur:
-        return unit, 1.0, ""
-    if cur != "USD":
-        raise ParameterError(f"currency={currency!r}: the data's amounts are in {unit!r}, not "
-                             "US dollars, so no rate applies.")
-    from ..data.fx import per_usd
-
-    code = currency.upper()
-    rate = per_usd(code, world.year)
-    return (f"{code} {scale}".strip(), rate,
-            f"Amounts in {code} of {world.year}: {world.year} prices at that year's average "
-            f"rate of {rate:.4g} {code} per US dollar (ECB reference rates).")

@@ -9,6 +9,8 @@ from typing import Any
 import pandas as pd
 
 from ..data.world import World
+from ..errors import ParameterError
+from ..model.options import SolveOptions
 from ..model.result import Results
 from .text import possessive
 
@@ -238,3 +240,35 @@ def _horizon_note(t_name: str, table: pd.DataFrame, ratio: float) -> str:
             f"{t_name} {-give.target_welfare_short_pct:.2f}% this year against "
             f"{-give.target_welfare_pct:.2f}% in the long run, and retaliating "
             f"{-ret.target_welfare_short_pct:.2f}% against {-ret.target_welfare_pct:.2f}%.")
+
+
+def _this_year(table: pd.DataFrame, world: World, target: str, against: str, tariff: float,
+               opts: SolveOptions | None, **kw: Any) -> SolveOptions:
+    """Add this year's numbers to the responses: the same responses solved with the
+    short-run elasticities (``SolveOptions.horizon="short"``); returns those options."""
+    year = (opts or SolveOptions()).merged(horizon="short")
+    from ..coercion.responses import responses
+
+    short, _ = responses(world, target, against, tariff, options=year, **kw)
+    for who in ("target", "against"):
+        table[f"{who}_welfare_short_pct"] = short[f"{who}_welfare_pct"]
+    return year
+
+
+def _currency(world: World, currency: str | None) -> tuple[str, float, str]:
+    """(unit, rate from the data's unit, note) for amounts in ``currency``: the data year's
+    average rate from the shipped ECB table (:mod:`middlepower.data.fx`)."""
+    unit = world.unit or ""
+    cur, _, scale = unit.partition(" ")
+    if not currency or currency.upper() == cur:
+        return unit, 1.0, ""
+    if cur != "USD":
+        raise ParameterError(f"currency={currency!r}: the data's amounts are in {unit!r}, not "
+                             "US dollars, so no rate applies.")
+    from ..data.fx import per_usd
+
+    code = currency.upper()
+    rate = per_usd(code, world.year)
+    return (f"{code} {scale}".strip(), rate,
+            f"Amounts in {code} of {world.year}: {world.year} prices at that year's average "
+            f"rate of {rate:.4g} {code} per US dollar (ECB reference rates).")
