@@ -116,7 +116,9 @@ def test_colour_limit_ignores_one_outlier():
 def test_formats():
     assert human_pct(-0.0004) == "0.00%" and human_pct(1.234) == "+1.23%"
     assert money(-1.89, 2137.8, "USD bn") == "-USD 40 bn"
-    assert money(0.02, 100, "USD bn") == "USD 0.0 bn"
+    # a small amount keeps two decimals, so a gain of USD 20 million is not "USD 0.0 bn"
+    assert money(0.02, 100, "USD bn") == "USD 0.02 bn"
+    assert money(-0.001, 100, "USD bn") == "USD 0.00 bn"   # no "-0.00"
 
 
 def test_tables_lead_with_actors():

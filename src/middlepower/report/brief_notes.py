@@ -64,7 +64,8 @@ def _headline(t_name: str, h_name: str, table: pd.DataFrame, tariff: float,
         if round(b.target_welfare_pct, 2) > 0:
             text += f"; {what} turns the loss into a gain ({b.target_welfare_pct:+.2f}%)"
         elif round(b.target_welfare_pct, 2) == 0:
-            text += f"; {what} all but removes the loss (to {abs(b.target_welfare_pct):.3f}%)"
+            text += (f"; {what} all but removes the loss (a change of "
+                     f"{b.target_welfare_pct:+.3f}%)")
         else:
             text += f"; {what} {_cut_phrase(-b.target_welfare_pct, g_loss)} (to " \
                     f"{-b.target_welfare_pct:.2f}%)"
@@ -75,7 +76,7 @@ def _headline(t_name: str, h_name: str, table: pd.DataFrame, tariff: float,
              f"{abs(ret.against_welfare_pct):.2f}% of real income; if {t_name} gives in, it "
              f"{_verb(give.against_welfare_pct)} {abs(give.against_welfare_pct):.2f}%.",
              f"Best response for {t_name}: {best} "
-             f"({options.loc[best, 'target_welfare_pct']:+.2f}% real income, "
+             f"({_small_pct(options.loc[best, 'target_welfare_pct'])} real income, "
              f"{money_of(options.loc[best, 'target_welfare_pct'], True)} a year)."]
     if "coalition" in table.index:
         c = table.loc["coalition"]
@@ -272,3 +273,9 @@ def _currency(world: World, currency: str | None) -> tuple[str, float, str]:
     return (f"{code} {scale}".strip(), rate,
             f"Amounts in {code} of {world.year}: {world.year} prices at that year's average "
             f"rate of {rate:.4g} {code} per US dollar (ECB reference rates).")
+
+
+def _small_pct(x: float) -> str:
+    """``+1.28%``; a change that rounds to zero at two decimals keeps three (``+0.002%``),
+    so a tiny gain is not printed as ``+0.00%`` beside a headline that names it."""
+    return f"{x:+.3f}%" if abs(x) < 0.005 else f"{x:+.2f}%"

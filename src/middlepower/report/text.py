@@ -76,13 +76,13 @@ def money(pct: float, base: float, unit: str, signed: bool = False) -> str:
 
     A negative amount always shows its sign; a positive one shows ``+`` when ``signed``
     (a change), none otherwise (an amount lost, already said in words). Amounts under 10
-    in the unit are shown with one decimal; larger ones rounded.
+    in the unit are shown with one decimal (two under 0.1); larger ones rounded.
     """
     amount = pct / 100.0 * base
     if not math.isfinite(amount):
         return ""
     cur, _, scale = unit.partition(" ")
-    digits = 1 if abs(amount) < 10 else 0
+    digits = 2 if abs(amount) < 0.1 else 1 if abs(amount) < 10 else 0
     shown = round(abs(amount), digits) > 0
     sign = "-" if amount < 0 and shown else ("+" if signed and amount > 0 and shown else "")
     body = f"{abs(amount):,.{digits}f}"
