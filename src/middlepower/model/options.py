@@ -154,20 +154,11 @@ class SolveOptions:
                     and self.pass_through == 1.0 and self.scale == 0)
 
     def __post_init__(self) -> None:
-        if self.backend not in get_args(Backend):
-            raise ParameterError(f"backend={self.backend!r}: expecting one of "
-                                 f"{get_args(Backend)}.")
-        if self.deficits not in get_args(DeficitClosure):
-            raise ParameterError(f"deficits={self.deficits!r}: expecting one of "
-                                 f"{get_args(DeficitClosure)}.")
-        if self.mode not in get_args(Mode):
-            raise ParameterError(f"mode={self.mode!r}: expecting one of {get_args(Mode)}.")
-        if self.revenue not in get_args(Revenue):
-            raise ParameterError(f"revenue={self.revenue!r}: expecting one of "
-                                 f"{get_args(Revenue)}.")
-        if self.horizon not in get_args(Horizon):
-            raise ParameterError(f"horizon={self.horizon!r}: expecting one of "
-                                 f"{get_args(Horizon)}.")
+        for name, kind in (("backend", Backend), ("deficits", DeficitClosure), ("mode", Mode),
+                           ("revenue", Revenue), ("horizon", Horizon)):
+            if getattr(self, name) not in get_args(kind):
+                raise ParameterError(f"{name}={getattr(self, name)!r}: expecting one of "
+                                     f"{get_args(kind)}.")
         for name, lo, hi in (("labour_supply", 0.0, 5.0), ("pass_through", 0.0, 1.0),
                              ("scale", 0.0, 0.5), ("short_run_ratio", 0.05, 1.0)):
             v = getattr(self, name)
