@@ -309,30 +309,29 @@ def brief_html(b: Brief) -> str:
     names = dict(zip(w.countries, w.names, strict=True))
     t_name, h_name = names[b.target], names[b.against]
     e = b.exposure
-    unit = w.unit
+    unit = b.unit or w.unit
     r = b.responses
     welfare = pd.DataFrame({x.name: x.countries["welfare_pct"] for x in b.results})
     options = [c for c in welfare.columns if c != "no coercion"]
     welfare = welfare[options]
     charts = {"chart-bars": _bars(r, {"target": t_name, "against": h_name, "world": "World"}),
               "chart-map": world_map(w, welfare, "Real income change by economy, %")}
-    bands = "target_welfare_p5" in r.columns
+    bands, year = "target_welfare_p5" in r.columns, "target_welfare_short_pct" in r.columns
 
     def band(row: pd.Series, who: str) -> str:
-        if not bands:
-            return ""
         return f"{human_pct(row[f'{who}_welfare_p5'])} to {human_pct(row[f'{who}_welfare_p95'])}"
 
     rows = [[name, row.target_welfare_pct, b.money(row.target_welfare_pct, "target"),
-             *([band(row, "target")] if bands else []), row.against_welfare_pct,
+             *([band(row, "target")] if bands else []),
+             *([row.target_welfare_short_pct] if year else []), row.against_welfare_pct,
              b.money(row.against_welfare_pct, "against"), row.world_welfare_pct,
-             row.target_real_gdp_pct, row.target_exports_pct]
-            for name, row in r.iterrows()]
+             row.target_real_gdp_pct, row.target_exports_pct] for name, row in r.iterrows()]
     heads = ["Response", f"{t_name}: real income", f"in {unit}",
-             *(["5-95% band"] if bands else []), f"{h_name}: real income", f"in {unit}",
-             "World real income", f"{t_name}: real GDP", f"{t_name}: exports"]
-    kinds = ["text", "pct", "amt", *(["text"] if bands else []), "pct", "amt", "pct", "pct",
-             "pct"]
+             *(["5-95% band"] if bands else []), *(["this year"] if year else []),
+             f"{h_name}: real income", f"in {unit}", "World real income",
+             f"{t_name}: real GDP", f"{t_name}: exports"]
+    kinds = ["text", "pct", "amt", *(["text"] if bands else []), *(["pct"] if year else []),
+             "pct", "amt", "pct", "pct", "pct"]
     resp_table = _table(rows, heads, kinds)
     exp_rows = [
         [f"Share of {t_name}'s exports sold to {h_name}", e["export_share_pct"]],
