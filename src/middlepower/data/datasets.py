@@ -152,6 +152,11 @@ def _load_shipped(name: str) -> World:
 #: The dataset every door uses when none is named (CLI ``--data``, web ``data``, mp.load()).
 DEFAULT_DATASET = "world2023"
 
+#: The multi-sector dataset used where sectors matter and none is named: ``middlepower
+#: suggest`` on a story naming sectors, and the goods' share of a pair's trade that sizes
+#: an export ban on a one-sector world. (``icio2022`` once it ships.)
+DEFAULT_SECTOR_DATASET = "wiod2014"
+
 
 def load(name: str = DEFAULT_DATASET, **columns: str) -> World:
     """Load a shipped dataset by name, or a long table from a file path.

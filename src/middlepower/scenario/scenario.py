@@ -461,16 +461,18 @@ def _line_map(node: Any, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], in
     return out
 
 
+#: The shock tags (pydantic puts one in an error's path; a YAML file's path has none).
+_TAGS = ("tariff", "partial_effect", "agreement", "embargo", "export_ban", "trade_cost")
+_KINDS = ", ".join(_TAGS)
+
+
 def _explain(exc: ValidationError, source: str, lines: dict[tuple[Any, ...], int] | None = None
              ) -> str:
     """One line per pydantic error: file:line: field: message (got value)."""
     lines = lines or {}
     parts = []
     for e in exc.errors():
-        loc = tuple(e["loc"])
-        # pydantic puts the union tag in the path (shocks.0.tariff.rate); keep the YAML path
-        yaml_loc = tuple(p for p in loc if p not in ("tariff", "partial_effect", "agreement",
-                                                      "embargo", "trade_cost"))
+        yaml_loc = tuple(p for p in e["loc"] if p not in _TAGS)
         line = None
         for cut in range(len(yaml_loc), -1, -1):
             line = lines.get(yaml_loc[:cut])
@@ -479,14 +481,12 @@ def _explain(exc: ValidationError, source: str, lines: dict[tuple[Any, ...], int
         field = ".".join(str(p) for p in yaml_loc) or "(top level)"
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "union_tag_invalid":
-            msg = (f"unknown shock type {e.get('input', {}).get('type')!r}; use one of tariff, "
-                   "partial_effect, agreement, embargo, trade_cost")
+            msg = f"unknown shock type {e.get('input', {}).get('type')!r}; use one of {_KINDS}"
         elif e["type"] == "union_tag_not_found":
-            msg = "a shock needs a 'type' (tariff, partial_effect, agreement, embargo, trade_cost)"
+            msg = f"a shock needs a 'type' ({_KINDS})"
         elif e["type"] == "missing":
             msg = "required field missing"
-        shown = repr(e.get("input"))
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        shown = shown if len(shown := repr(e.get("input"))) <= 60 else shown[:57] + "..."
         got = "" if e["type"] in ("missing", "union_tag_invalid", "union_tag_not_found") \
             else f" (got {shown})"
         at = f" line {line}:" if line else ""
