@@ -39,6 +39,13 @@ def export_bans(text: str, s: Sentence, ms: list[Mention], before: list[Mention]
         if not sectors:
             continue
         who, targets = _roles(text, ms, a, b, lo, hi)
+        dest = next((x for x in ms if b <= x.start < hi
+                     and re.search(r"\bto\s+(?:the\s+)?$", text[max(b, x.start - 8):x.start])),
+                    None)
+        if dest is not None:   # "chips made at Chinese plants to Europe": the "to" names it
+            targets = (dest.code,)
+            if who is None or who.code == dest.code:
+                who = next((x for x in reversed(ms) if x.end <= a and x.code != dest.code), None)
         if not targets:
             actor = who.code if who else None
             pool = [x.code for x in ms if x.code != actor] or \

@@ -11,7 +11,10 @@
 * **Size**: "$9 billion in counter-tariffs", "on 21 billion euros of US goods": the value
   of imports the measure covers (USD bn; euros at 1.1 dollars), near the cue.
 * **Dates**: "from 1 August", "on 4 June 2018", "effective 20 March", "in May 2020".
-* An embargo cue of a sentence that also holds an export ban on named goods is the ban.
+* An embargo with no target after its cue ("blocking all imports from the Baltic state")
+  takes one from before the cue or the sentence before, as a tariff does (never "all").
+* An embargo or coercion cue of a sentence that also holds an export ban on named goods
+  is the ban ("restricted sales ... to China under pressure from Washington").
 """
 
 from __future__ import annotations
@@ -64,8 +67,13 @@ def complete(text: str, sents: Sequence[Sentence], found: Sequence[Mention],
             cues.setdefault(r.cue.sentence.start, []).append(r.cue.start)
     out = []
     for r in relations:
-        if r.kind == "embargo" and r.cue.sentence.start in bans:
-            continue
+        if r.kind in ("embargo", "coerce") and r.cue.sentence.start in bans:
+            continue   # the ban says what the stop or the pressure is
+        if r.kind == "embargo" and not r.targets:
+            lo, hi = clause_bounds(r.cue.sentence, r.cue.start)
+            r = replace(r, targets=_target(text, sents, found, r, lo, hi, everyone=False))
+            if not r.targets:
+                continue
         if r.kind == "tariff":
             r = _fill(text, sents, found, r, cues[r.cue.sentence.start])
             if not r.targets:
@@ -85,11 +93,11 @@ def _fill(text: str, sents: Sequence[Sentence], found: Sequence[Mention], r: Rel
 
 
 def _target(text: str, sents: Sequence[Sentence], found: Sequence[Mention], r: Relation,
-            lo: int, hi: int) -> tuple[str, ...]:
+            lo: int, hi: int, everyone: bool = True) -> tuple[str, ...]:
     s = r.cue.sentence
-    if _FOREIGN.search(_near(text, r.cue.start, r.cue.end, lo, hi)):
+    if everyone and _FOREIGN.search(_near(text, r.cue.start, r.cue.end, lo, hi)):
         return (ALL,)
-    here = [m.code for m in found if s.start <= m.start < s.end and m.code != r.actor]
+    here = [m.code for m in found if s.start <= m.start < r.cue.start and m.code != r.actor]
     if here:
         return (here[0],)
     k = next(i for i, x in enumerate(sents) if x.start == s.start)
@@ -99,7 +107,7 @@ def _target(text: str, sents: Sequence[Sentence], found: Sequence[Mention], r: R
                   and m.code != r.actor]
         if before:
             return (before[0],)
-    return (ALL,) if r.sectors and r.actor else ()
+    return (ALL,) if everyone and r.sectors and r.actor else ()
 
 
 def _exempt(m: re.Match[str]) -> float:

@@ -37,7 +37,7 @@ RelationKind = Literal["tariff", "coerce", "embargo", "export_ban", "deal", "end
 
 _TARIFF = re.compile(
     r"\b(?:counter-?tariffs?|tariffs?(?!-free)|duties|duty(?![- ]free)|levies|levy|"
-    r"surcharges?|import tax(?:es)?|border tax(?:es)?)\b", re.I)
+    r"surcharges?|import tax(?:es)?|border tax(?:es)?|counter-?measures?)\b", re.I)
 _COERCE = re.compile(
     r"\bthreaten(?:s|ed|ing)?\b|\bpressur(?:e|es|ed|ing)\b|\bcoerc\w*|"
     r"\bbull(?:y|ies|ied|ying)\b|\bpunish\w*|\bintimidat\w*|\bblackmail\w*|\btrade war\b|"
@@ -46,7 +46,8 @@ _EMBARGO = re.compile(
     r"\bembargo\w*|\b(?:export|import) bans?\b|"
     r"\bban(?:s|ned|ning)?\s+(?:\w+\s+){0,3}?(?:exports?|imports?|trade|shipments?|sales?|"
     r"purchases?)\b|"
-    r"\b(?:halt|stop|cut(?:s|ting)? off|suspend)\w*\s+(?:all\s+)?(?:trade|imports|exports)\b|"
+    r"\b(?:halt|stop|cut(?:s|ting)? off|suspend|block)\w*\s+(?:\w+\s+){0,2}?(?:trade|imports|"
+    r"exports)\b|\b(?:stop|halt|cease)\w*\s+(?:buying|purchasing)\b|"
     r"\bblockade\w*|\bsanctions?\b", re.I)
 _DEAL = re.compile(
     r"\bfree[- ]trade (?:agreement|deal|pact|area)s?\b|\b(?:trade )?(?:deal|agreement|accord|"
@@ -194,9 +195,7 @@ def _embargoes(text: str, s: Sentence, ms: list[Mention]) -> list[Relation]:
     for m in _EMBARGO.finditer(s.text):
         a, b = s.start + m.start(), s.start + m.end()
         lo, hi = clause_bounds(s, a)
-        who, targets = _roles(text, ms, a, b, lo, hi)
-        if not targets:
-            continue
+        who, targets = _roles(text, ms, a, b, lo, hi)   # no target: _coref fills it in
         sanctions = m.group(0).lower().startswith("sanction")
         note = ("'sanctions' modelled as an embargo on all trade, an upper bound"
                 if sanctions else "")
