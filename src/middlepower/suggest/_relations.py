@@ -37,7 +37,7 @@ RelationKind = Literal["tariff", "coerce", "embargo", "export_ban", "deal", "end
 
 _TARIFF = re.compile(
     r"\b(?:counter-?tariffs?|tariffs?(?!-free)|duties|duty(?![- ]free)|levies|levy|"
-    r"surcharges?|import tax(?:es)?|border tax(?:es)?|counter-?measures?)\b", re.I)
+    r"surcharges?|import tax(?:es)?|border tax(?:es)?|counter-?measures?)\b|(?<=%) on\b", re.I)
 _COERCE = re.compile(
     r"\bthreaten(?:s|ed|ing)?\b|\bpressur(?:e|es|ed|ing)\b|\bcoerc\w*|"
     r"\bbull(?:y|ies|ied|ying)\b|\bpunish\w*|\bintimidat\w*|\bblackmail\w*|\btrade war\b|"
@@ -87,7 +87,7 @@ _RETALIATION_HERE = re.compile(
     r"\bretaliat\w*|\bcounter-?tariffs?\b|\bcounter-?measures?\b|\bhit(?:s|ting)? back\b|"
     r"\bstr(?:ike|uck) back\b|\bin kind\b|\bin response\b|\bresponded\b", re.I)
 _RECEIVE = re.compile(
-    r"\b(?:faces?|facing|faced|hit|struck|targeted|subject(?:ed)? to|exposed to|under|"
+    r"\b(?:faces?|facing|faced|hit(?! back)|struck(?! back)|targeted|subject(?:ed)? to|exposed to|under|"
     r"suffer\w*|brac\w*|spared|exempt\w*|slapped with|lashed with)\b", re.I)
 _ACTOR_GAP_BAD = re.compile(
     r"\b(?:on|against|from|to|with|for|faces?|facing|faced|hit|by|over|into|at)\b|[;:,]",
@@ -297,7 +297,7 @@ def _roles(text: str, ms: list[Mention], a: int, b: int, lo: int, hi: int, *,  #
             break
     actor = by.code if by else None
     # "Canada faces a 25% US tariff": a receiving verb names the target first
-    receivers = [m for m in before if len(text[m.end:a]) <= 40
+    receivers = [m for m in before[-1:] if len(text[m.end:a]) <= 40   # the nearest only
                  and _RECEIVE.search(text[m.end:a]) and not re.search(r"[,;]", text[m.end:a])]
     targets: list[str] = [receivers[0].code] if receivers else []
     last: Mention | None = None
