@@ -87,8 +87,8 @@ _RETALIATION_HERE = re.compile(
     r"\bretaliat\w*|\bcounter-?tariffs?\b|\bcounter-?measures?\b|\bhit(?:s|ting)? back\b|"
     r"\bstr(?:ike|uck) back\b|\bin kind\b|\bin response\b|\bresponded\b", re.I)
 _RECEIVE = re.compile(
-    r"\b(?:faces?|facing|faced|hit(?! back)|struck(?! back)|targeted|subject(?:ed)? to|exposed to|under|"
-    r"suffer\w*|brac\w*|spared|exempt\w*|slapped with|lashed with)\b", re.I)
+    r"\b(?:faces?|facing|faced|hit(?! back)|struck(?! back)|targeted|subject(?:ed)? to|"
+    r"exposed to|under|suffer\w*|brac\w*|spared|exempt\w*|slapped with|lashed with)\b", re.I)
 _ACTOR_GAP_BAD = re.compile(
     r"\b(?:on|against|from|to|with|for|faces?|facing|faced|hit|by|over|into|at)\b|[;:,]",
     re.I)
