@@ -7,7 +7,8 @@ Rules, in order:
    ("the imposition of tariffs on Canada") is given to it, with lower confidence.
 2. Relations about the same (actor, target) merge: evidence accumulates, the first stated
    rate wins (others are noted), sectors add up. A tariff of the target on the actor that
-   comes later in the story is the target's *stated* retaliation, not a new suggestion.
+   comes later in the story is the target's *stated* retaliation: the first move's
+   ``retaliate`` variant, and a suggestion of its own (issue 23).
 3. A tariff suggestion has variants when the story implies the target's responses:
    ``give in`` (always, the tariff alone), ``retaliate`` (a retaliation word or a stated
    counter-tariff), ``diversify`` (a diversification word or a deal of the target; with
@@ -17,15 +18,16 @@ Rules, in order:
 4. Coalition members are the economies named, less the coercer and the great powers
    (:data:`._tables.GREAT_POWERS`) unless a coalition sentence names them.
 
-Confidence of one relation: a base by kind (tariff 0.9, embargo 0.85, end of an agreement
-0.85, deal 0.8, coercion with no instrument 0.6), minus 0.25 for an inferred actor and 0.1
-for one taken from the previous sentence, times the mood factor (fact 1, threat 0.75,
-hypothetical 0.6, negated 0.35). A suggestion takes its best relation plus 0.03 per further
-sentence, times 0.85 for an assumed rate and 0.85 for sector tariffs spread over all goods,
-capped at 0.95. A coalition, usually a call rather than a fact, gets 0.4 plus 0.04 per
-sentence calling for it (at most five), times the mood factor of its most factual
-sentence, times 0.7 when middlepower's own list of middle powers has to fill in for
-partners the story does not name.
+Confidence of one relation: a base by kind (tariff 0.9, embargo and export ban 0.85, end of
+an agreement 0.85, deal 0.8, coercion with no instrument 0.6), minus 0.25 for an inferred
+actor and 0.1 for one taken from the previous sentence, times the mood factor (fact 1,
+threat 0.75, hypothetical 0.6, negated 0.35). A suggestion takes its best relation plus 0.03
+per further sentence, times 0.85 for an assumed rate and 0.85 for sector tariffs spread over
+all goods, capped at 0.95; an assumed rate is then capped 0.01 under the lowest confidence
+of a stated rate in the story, so it ranks below every stated one. A coalition, usually a
+call rather than a fact, gets 0.4 plus 0.04 per sentence calling for it (at most five),
+times the mood factor of its most factual sentence, times 0.7 when middlepower's own list of
+middle powers has to fill in for partners the story does not name.
 """
 
 from __future__ import annotations

@@ -199,7 +199,9 @@ def suggest(text: str, world: World | str | None = None, *,
     -----
     Recognised: economies by name (country-converter's patterns), capital, demonym,
     leader and institution (:mod:`middlepower.suggest._tables`); tariffs with their rate
-    and sectors; coercion with no instrument named ("threatened", "pressure"); embargoes,
+    and sectors, rate changes ("raised to", "an extra"), sizes in dollars, exemption
+    shares and dates (:mod:`._coref`); export bans on named goods (:mod:`._bans`);
+    coercion with no instrument named ("threatened", "pressure"); embargoes,
     export bans and sanctions; deals and settled disputes between two parties; the end or
     renegotiation of USMCA/NAFTA, CETA, CPTPP; calls for coalitions of middle powers;
     cues of the target's responses (retaliation, diversification, coalitions), which
