@@ -24,13 +24,11 @@ OVER_LIMIT = {
     "scenario/shocks.py": 634,
     "coalition/search.py": 587,
     "report/html.py": 537,
-    "suggest/_build.py": 542,
     "web/app.py": 461,
     "scenario/scenario.py": 474,
     "scenario/patches.py": 473,
     "data/readers.py": 454,
     "web/service.py": 426,
-    "suggest/_relations.py": 433,
     "estimate/ppml.py": 416,
 }
 

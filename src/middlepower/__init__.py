@@ -19,7 +19,15 @@ if _typing.TYPE_CHECKING:  # what a type checker and an IDE see; at run time, _l
     from .data import World, datasets, groups, load
     from .model import Result, Results, SolveOptions, solve, solve_many
     from .report import brief
-    from .scenario import Scenario, agreement, embargo, partial_effect, tariff, trade_cost
+    from .scenario import (
+        Scenario,
+        agreement,
+        embargo,
+        export_ban,
+        partial_effect,
+        tariff,
+        trade_cost,
+    )
     from .suggest import suggest
     from .uncertainty import Bands, uncertainty
 
@@ -31,8 +39,8 @@ _lazy.install(__name__, {
     **dict.fromkeys(("World", "datasets", "groups", "load"), ".data"),
     **dict.fromkeys(("Result", "Results", "SolveOptions", "solve", "solve_many"), ".model"),
     "brief": ".report",
-    **dict.fromkeys(("Scenario", "agreement", "embargo", "partial_effect", "tariff",
-                     "trade_cost"), ".scenario"),
+    **dict.fromkeys(("Scenario", "agreement", "embargo", "export_ban", "partial_effect",
+                     "tariff", "trade_cost"), ".scenario"),
     "suggest": ".suggest",
     **dict.fromkeys(("Bands", "uncertainty"), ".uncertainty"),
 }, shadowed=("suggest", "uncertainty"))
@@ -56,6 +64,7 @@ __all__ = [
     "embargo",
     "errors",
     "estimate",
+    "export_ban",
     "game",
     "groups",
     "load",

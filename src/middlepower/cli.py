@@ -668,9 +668,8 @@ def _evidence_text(s: Any, most: int = 2) -> Text:
 @app.command("suggest")
 @_guard
 def suggest_cmd(
-    file: Annotated[str, typer.Argument(help="A news story as a UTF-8 text file; - reads "
-                                             "stdin.")],
-    data: Data = "world2023",
+    file: Annotated[str, typer.Argument(help="A news story as a UTF-8 text file; - reads stdin.")],
+    data: Data = "auto",
     yaml_dir: Annotated[Path | None, typer.Option(
         "--yaml", "--out", help="Write one scenario file per suggestion into this folder.")
     ] = None,
@@ -680,18 +679,20 @@ def suggest_cmd(
     with_brief: Annotated[bool, typer.Option(
         "--brief", help="Run the coercion brief for the main tariff's target and coercer.")
     ] = False,
-    min_confidence: Annotated[float, typer.Option(help="Hide suggestions below this.")
-                              ] = 0.0,
+    min_confidence: Annotated[float, typer.Option(help="Hide suggestions below this.")] = 0.0,
 ) -> None:
-    """Scenarios a news story implies (tariffs, agreements, embargoes, coalitions), each
-    traced to its sentences."""
+    """Scenarios a news story implies (tariffs, export bans, deals, ...), each traced to its
+    sentences. --data auto (default): wiod2014 if the story names sectors, else world2023."""
+    from .suggest import pick_world, write_yaml
     from .suggest import suggest as make_suggestions
-    from .suggest import write_yaml
 
     story = _read_story(file)
+    data, why = pick_world(story, data)
     with _progress_note("reading the story..."):
         world = _load(data)
         found = make_suggestions(story, data, min_confidence=min_confidence)
+    for line in [why] if why else []:
+        console.print(line, style="dim")
     if not found:
         console.print(f"No trade measure recognised in {file}.")
     else:
@@ -706,9 +707,8 @@ def suggest_cmd(
         console.print(table)
     for line in found.skipped:
         console.print(f"not modelled: {line}", style="dim")
-    if yaml_dir is not None and found:
-        for path in write_yaml(found, yaml_dir):
-            console.print(f"wrote {path}")
+    for path in write_yaml(found, yaml_dir) if yaml_dir is not None and found else []:
+        console.print(f"wrote {path}")
     if run_all and found:
         from .model import solve_many
 

@@ -58,3 +58,16 @@ def test_suggest_bad_inputs_exit_2(tmp_path):
     assert r.exit_code == 2 and "is a file" in r.output
     r = runner.invoke(app, ["suggest", str(story), "--data", "world1900"])
     assert r.exit_code == 2 and "world1900" in r.output
+
+
+def test_a_story_naming_sectors_is_built_on_the_multi_sector_default(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text("Beijing halted shipments of gallium to Seoul.\n", encoding="utf-8")
+    r = runner.invoke(app, ["suggest", str(story), "--yaml", str(tmp_path / "s")])
+    assert r.exit_code == 0, r.output
+    assert f"built on {mp.data.DEFAULT_SECTOR_DATASET}" in r.stdout
+    assert "CHN export ban on KOR (metals)" in r.stdout
+    scenario = mp.Scenario.from_yaml(next((tmp_path / "s").glob("*.yaml")))
+    assert scenario.data == mp.data.DEFAULT_SECTOR_DATASET
+    r = runner.invoke(app, ["suggest", str(story), "--data", "world2023"])
+    assert "built on" not in r.stdout and "(39 economies)" in r.stdout

@@ -152,9 +152,13 @@ def _load_shipped(name: str) -> World:
 #: The dataset every door uses when none is named (CLI ``--data``, web ``data``, mp.load()).
 DEFAULT_DATASET = "world2023"
 
-#: The dataset a sectoral question (``brief --sectors steel``) uses when none is named:
-#: the present-day input-output world, where steel, aluminium and autos are sectors.
+#: The dataset a sectoral question uses when none is named (``brief --sectors steel``,
+#: ``middlepower suggest`` on a story naming sectors, and the goods' share of a pair's
+#: trade that sizes an export ban on a one-sector world): the present-day input-output
+#: world, where steel, aluminium and autos are sectors.
 SECTOR_DATASET = "icio2022"
+#: The same constant under the name the suggest code uses.
+DEFAULT_SECTOR_DATASET = SECTOR_DATASET
 
 
 def load(name: str = DEFAULT_DATASET, **columns: str) -> World:

@@ -4,6 +4,7 @@ from .scenario import Scenario, Variant
 from .shocks import (
     Agreement,
     Embargo,
+    ExportBan,
     PairEffect,
     PartialEffect,
     Shock,
@@ -12,6 +13,7 @@ from .shocks import (
     TradeCost,
     agreement,
     embargo,
+    export_ban,
     partial_effect,
     tariff,
     trade_cost,
@@ -20,6 +22,7 @@ from .shocks import (
 __all__ = [
     "Agreement",
     "Embargo",
+    "ExportBan",
     "PairEffect",
     "PartialEffect",
     "Scenario",
@@ -30,6 +33,7 @@ __all__ = [
     "Variant",
     "agreement",
     "embargo",
+    "export_ban",
     "partial_effect",
     "tariff",
     "trade_cost",

@@ -1,21 +1,20 @@
 """Shocks as sparse patches: only the (sector, exporter, importer) entries they touch.
 
-:meth:`Scenario.arrays` writes every shock into dense (S, N, N) copies of the baseline;
-a scenario mostly touches a few pairs, and the analyses that solve thousands of variations
-of one scenario (coalitions, Shapley values, uncertainty draws, the tariff game) spent more
-time building those copies than solving. Here each shock is *resolved* once per world into
-operations on flat entry indices ``s N^2 + i N + j`` (which pairs, which sectors, which
-pairs an agreement skips), cached on the World; a scenario is then its operations applied,
-in order, to the few entries they touch, with the float operations of
-:meth:`Shock.apply <middlepower.scenario.shocks.Tariff.apply>` (replace or add a tariff,
-add to beta or to log dhat, beta = -inf for an embargo), so that the result equals the
-dense arrays bit for bit on every entry.
+:meth:`Scenario.arrays` writes every shock into dense (S, N, N) copies of the baseline; a
+scenario mostly touches a few pairs, and the analyses that solve thousands of variations of one
+scenario (coalitions, Shapley values, uncertainty draws, the tariff game) spent more time
+building those copies than solving. Here each shock is *resolved* once per world into operations
+on flat entry indices ``s N^2 + i N + j`` (which pairs, which sectors, which pairs an agreement
+skips), cached on the World; a scenario is then its operations applied, in order, to the few
+entries they touch, with the float operations of :meth:`Shock.apply
+<middlepower.scenario.shocks.Tariff.apply>` (replace or add a tariff, add to beta or to log
+dhat, beta = -inf for an embargo), so that the result equals the dense arrays bit for bit on
+every entry.
 
-Scenarios whose shocks resolve to the same operations (the draws of an uncertainty run,
-which differ only in an agreement's effect) are applied together, one (scenarios,
-entries) array per quantity. Errors are reported by the dense path itself: on any
-failure the scenarios are replayed through :meth:`Scenario.arrays`, which raises with the
-file, line and shock.
+Scenarios whose shocks resolve to the same operations (the draws of an uncertainty run, which
+differ only in an agreement's effect) are applied together, one (scenarios, entries) array per
+quantity. Errors are reported by the dense path itself: on any failure the scenarios are
+replayed through :meth:`Scenario.arrays`, which raises with the file, line and shock.
 """
 
 from __future__ import annotations
@@ -28,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import MiddlepowerError
-from .shocks import Agreement, Embargo, PartialEffect, ShockArrays, Tariff, TradeCost, _known
+from .bans import Embargo, ExportBan
+from .shocks import Agreement, PartialEffect, ShockArrays, Tariff, TradeCost, _known
 
 if TYPE_CHECKING:
     from ..data.world import World
@@ -191,7 +191,6 @@ class _Op:
 #: Kinds of operation :func:`_apply_simple` handles, and the quantity each writes.
 _SIMPLE_KINDS = {"set_t": 0, "add_beta": 1, "add_dhat": 2}
 
-
 #: A resolved shock: its operations and the per-scenario values of each.
 _Resolved = tuple[tuple[_Op, ...], Callable[[Any], tuple[Any, ...]]]
 
@@ -249,14 +248,11 @@ def _resolve(world: World, shock: Any) -> _Resolved:
         return (_Op("add_beta", flat),), lambda sh: (sh.beta(),)
     if isinstance(shock, Embargo):
         a, b = shock.between
-        s = _all_sectors(world)
-        ops = tuple(_Op("inf_beta", _flat(world, s, *shock._pairs(world, x, y, "", "between",
-                                                                   "between")))
-                    for x, y in ((a, b), (b, a)))
+        ops = tuple(_Op("inf_beta", _flat(world, _all_sectors(world), *shock._pairs(
+            world, x, y, "", "between", "between"))) for x, y in ((a, b), (b, a)))
         return ops, lambda sh: (None, None)
     if isinstance(shock, TradeCost):
-        sides = [(shock.from_, shock.to)] + ([(shock.to, shock.from_)] if shock.both_ways
-                                            else [])
+        sides = [(shock.from_, shock.to), (shock.to, shock.from_)][:1 + shock.both_ways]
         s = shock._sector_index(world, shock.sectors, "")
         ops = tuple(_Op("add_dhat", _flat(world, s, *shock._pairs(world, x, y, "", "from",
                                                                    "to")))
@@ -264,6 +260,9 @@ def _resolve(world: World, shock: Any) -> _Resolved:
         return ops, lambda sh: (np.log1p(sh.change),) * len(ops)
     if isinstance(shock, PartialEffect):
         return _resolve_table(world, shock)
+    if isinstance(shock, ExportBan):   # keyed by identity: its beta depends on the world
+        s, i, j, beta = shock.entries(world)
+        return (_Op("add_beta", _flat(world, s, i, j)),), lambda sh: (beta,)
     raise TypeError(f"not a shock: {type(shock).__name__}")
 
 

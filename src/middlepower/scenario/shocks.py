@@ -9,6 +9,7 @@ against the world a scenario is solved on.
 ``partial_effect``      table of (exporter, importer, beta): flows scale by e^beta
 ``agreement``           ``form`` or ``end`` an agreement among members (beta each way)
 ``embargo``             trade between two sides stops, both directions
+``export_ban``          exporter ``by`` stops selling ``sectors`` to ``on`` (one way)
 ``trade_cost``          iceberg cost from ``from`` to ``to`` changes by ``change``
 ======================  ==========================================================
 
@@ -23,30 +24,29 @@ sector; the others hit every sector.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import numpy as np
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from ..errors import ScenarioError
-from ._fields import (
+from ._base import (
+    MAX_EFFECT,
+    MAX_EXTREME_TARIFF,
+    MAX_TARIFF,
+    Countries,
+    ShockArrays,
     _as_list,
     _at,
-    _build,
     _check_codes,
     _number,
     _prefix,
+    _Shock,
     _split_sectors,
 )
+from ._fields import _build
 from ._succession import keeps_another, nothing_to_end, substitution, with_successors
+from .bans import Embargo, ExportBan
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Agreement",
     "Embargo",
+    "ExportBan",
     "PairEffect",
     "PartialEffect",
     "Shock",
@@ -64,77 +65,11 @@ __all__ = [
     "TradeCost",
     "agreement",
     "embargo",
+    "export_ban",
     "partial_effect",
     "tariff",
     "trade_cost",
 ]
-
-#: A country code, a group name, or a list of them.
-Countries = str | list[str]
-
-#: Largest tariff accepted without ``allow_extreme=True`` (500%): above it a typo (25 for
-#: 0.25) is far more likely, and the model's constant elasticities are far from the data.
-MAX_TARIFF = 5.0
-
-#: Hard ceiling even with ``allow_extreme`` (10,000%): use an embargo to stop trade.
-MAX_EXTREME_TARIFF = 100.0
-
-#: Largest agreement effect |beta| accepted: e^5 is a 148-fold change in trade.
-MAX_EFFECT = 5.0
-
-
-@dataclass
-class ShockArrays:
-    """The (S, N, N) arrays a list of shocks produces for one world (sector, exporter,
-    importer)."""
-
-    tariffs: np.ndarray
-    beta: np.ndarray
-    log_dhat: np.ndarray
-
-    @classmethod
-    def baseline(cls, world: World) -> ShockArrays:
-        shape = world.sector_flows.shape
-        return cls(np.array(world.sector_tariffs), np.zeros(shape), np.zeros(shape))
-
-
-class _Shock(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-    def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
-        """Write this shock into ``arrays`` (in place) for ``world``."""
-        raise NotImplementedError
-
-    def _pairs(self, world: World, exporters: Countries, importers: Countries, where: str,
-               field_ex: str, field_im: str) -> tuple[np.ndarray, np.ndarray]:
-        """Index arrays of the off-diagonal pairs (exporter in ``exporters``, importer in ...)."""
-        ex = np.array(world.resolve(exporters, _at(where, f"{self.type}.{field_ex}")),
-                      dtype=np.intp)
-        im = np.array(world.resolve(importers, _at(where, f"{self.type}.{field_im}")),
-                      dtype=np.intp)
-        # a code given alone on one side and also named on the other is a slip (USA
-        # embargoing [USA, CAN]); lists on both sides that overlap are a war among them
-        side_ex, side_im = _as_list(exporters), _as_list(importers)
-        named = {c for c in side_ex if c in world} & {c for c in side_im if c in world}
-        if named and min(len(side_ex), len(side_im)) == 1 and not isinstance(self, Agreement):
-            raise ScenarioError(
-                f"{_prefix(where)}{self.type} names {', '.join(sorted(named))} on both sides: a "
-                "country cannot tax, embargo or trade with itself; remove it from one side "
-                "(a group on both sides, e.g. a tariff war among the G7, is fine).")
-        ii, jj = np.meshgrid(ex, im, indexing="ij")
-        keep = ii != jj
-        if not keep.any():
-            who = ", ".join(world.countries[k] for k in ex)
-            raise ScenarioError(
-                f"{_prefix(where)}{self.type} has the same economies on both sides ({who}): a "
-                "country cannot tax, embargo or trade with itself; name different economies.")
-        return ii[keep], jj[keep]
-
-    def _sector_index(self, world: World, sectors: list[str] | None, where: str
-                      ) -> np.ndarray:
-        return np.array(world.resolve_sectors(sectors, _at(where, f"{self.type}.sectors")),
-                        dtype=np.intp)
-
 
 class Tariff(_Shock):
     """Importer(s) ``by`` set an ad valorem tariff ``rate`` on goods from ``on``.
@@ -340,6 +275,7 @@ class Agreement(_Shock):
     """
 
     type: Literal["agreement"] = "agreement"
+    _within: ClassVar[bool] = True
     form: Countries | None = None
     end: Countries | None = None
     effect: float | None = None
@@ -500,26 +436,6 @@ def _known(world: World) -> bool:
     return bool(in_force(world).any())
 
 
-class Embargo(_Shock):
-    """Trade between the two sides in ``between`` stops, in both directions."""
-
-    type: Literal["embargo"] = "embargo"
-    between: tuple[Countries, Countries]
-
-    @field_validator("between")
-    @classmethod
-    def _sides(cls, v: tuple[Countries, Countries]) -> tuple[Countries, Countries]:
-        for side in v:
-            _check_codes(side)
-        return v
-
-    def apply(self, world: World, arrays: ShockArrays, where: str = "") -> None:
-        a, b = self.between
-        for x, y in ((a, b), (b, a)):
-            i, j = self._pairs(world, x, y, where, "between", "between")
-            arrays.beta[:, i, j] = -np.inf
-
-
 class TradeCost(_Shock):
     """Iceberg trade cost from ``from`` to ``to`` changes by ``change`` (0.1 = +10%)."""
 
@@ -555,7 +471,7 @@ class TradeCost(_Shock):
 
 
 #: Any shock; YAML and JSON pick the class by its ``type``.
-Shock = Annotated[Tariff | PartialEffect | Agreement | Embargo | TradeCost,
+Shock = Annotated[Tariff | PartialEffect | Agreement | Embargo | ExportBan | TradeCost,
                   Field(discriminator="type")]
 
 
@@ -624,6 +540,24 @@ def agreement(*, form: Countries | None = None, end: Countries | None = None,
 def embargo(a: Countries, b: Countries) -> Embargo:
     """Trade between ``a`` and ``b`` stops in both directions."""
     return _build(Embargo, between=(a, b))
+
+
+def export_ban(by: Countries, on: Countries, sectors: str | list[str] | None = None, *,
+               share: float = 1.0, goods_share: float | None = None) -> ExportBan:
+    """Exporter(s) ``by`` stop selling the goods of ``sectors`` to ``on`` (one way).
+
+    ``share`` < 1 is a partial ban (that share of those flows stops). On a one-sector
+    world the goods' share of the pair's trade sizes it (:class:`ExportBan`; give
+    ``goods_share`` to set it yourself).
+
+    Examples
+    --------
+    >>> import middlepower as mp
+    >>> mp.export_ban(by="CHN", on="USA", sectors="metals").share
+    1.0
+    """
+    return _build(ExportBan, by=by, on=on, sectors=sectors, share=share,
+                  goods_share=goods_share)
 
 
 def trade_cost(from_: Countries, to: Countries, change: float, *,

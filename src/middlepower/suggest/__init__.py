@@ -6,6 +6,8 @@
 """
 
 from ._build import ASSUMED_RATE
+from ._world import pick_world
 from .core import Evidence, Suggestion, Suggestions, suggest, write_yaml
 
-__all__ = ["ASSUMED_RATE", "Evidence", "Suggestion", "Suggestions", "suggest", "write_yaml"]
+__all__ = ["ASSUMED_RATE", "Evidence", "Suggestion", "Suggestions", "pick_world", "suggest",
+           "write_yaml"]

@@ -7,7 +7,8 @@ Rules, in order:
    ("the imposition of tariffs on Canada") is given to it, with lower confidence.
 2. Relations about the same (actor, target) merge: evidence accumulates, the first stated
    rate wins (others are noted), sectors add up. A tariff of the target on the actor that
-   comes later in the story is the target's *stated* retaliation, not a new suggestion.
+   comes later in the story is the target's *stated* retaliation: the first move's
+   ``retaliate`` variant, and a suggestion of its own (issue 23).
 3. A tariff suggestion has variants when the story implies the target's responses:
    ``give in`` (always, the tariff alone), ``retaliate`` (a retaliation word or a stated
    counter-tariff), ``diversify`` (a diversification word or a deal of the target; with
@@ -17,60 +18,48 @@ Rules, in order:
 4. Coalition members are the economies named, less the coercer and the great powers
    (:data:`._tables.GREAT_POWERS`) unless a coalition sentence names them.
 
-Confidence of one relation: a base by kind (tariff 0.9, embargo 0.85, end of an agreement
-0.85, deal 0.8, coercion with no instrument 0.6), minus 0.25 for an inferred actor and 0.1
-for one taken from the previous sentence, times the mood factor (fact 1, threat 0.75,
-hypothetical 0.6, negated 0.35). A suggestion takes its best relation plus 0.03 per further
-sentence, times 0.85 for an assumed rate and 0.85 for sector tariffs spread over all goods,
-capped at 0.95. A coalition, usually a call rather than a fact, gets 0.4 plus 0.04 per
-sentence calling for it (at most five), times the mood factor of its most factual
-sentence, times 0.7 when middlepower's own list of middle powers has to fill in for
-partners the story does not name.
+Confidence of one relation: a base by kind (tariff 0.9, embargo and export ban 0.85, end of
+an agreement 0.85, deal 0.8, coercion with no instrument 0.6), minus 0.25 for an inferred
+actor and 0.1 for one taken from the previous sentence, times the mood factor (fact 1,
+threat 0.75, hypothetical 0.6, negated 0.35). A suggestion takes its best relation plus 0.03
+per further sentence, times 0.85 for an assumed rate and 0.85 for sector tariffs spread over
+all goods, capped at 0.95; an assumed rate is then capped 0.01 under the lowest confidence
+of a stated rate in the story, so it ranks below every stated one. A coalition, usually a
+call rather than a fact, gets 0.4 plus 0.04 per sentence calling for it (at most five),
+times the mood factor of its most factual sentence, times 0.7 when middlepower's own list of
+middle powers has to fill in for partners the story does not name.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from ..errors import MiddlepowerError, UnknownCountryError
+from ..errors import MiddlepowerError
 from ..scenario.scenario import Scenario, Variant
-from ..scenario.shocks import agreement, embargo, tariff
+from ..scenario.shocks import agreement, tariff
+from ._bans import all_export_bans
+from ._common import ASSUMED_RATE, _confidence, _Doc, _economy, _evidence, _map_notes, _mood, _pct
+from ._coref import ALL, complete
 from ._entities import Mention, mentions
-from ._relations import Cue, Relation, ResponseCues, extract
-from ._tables import AGREEMENTS, GREAT_POWERS
-from ._text import Mood, sentences
-from .core import Evidence, Suggestion
+from ._others import (
+    _coalition_suggestion,
+    _deal_suggestion,
+    _embargo_suggestion,
+    _end_suggestion,
+    _export_ban_suggestion,
+)
+from ._relations import Cue, Relation, extract
+from ._tables import GREAT_POWERS
+from ._text import sentences
+from .core import Suggestion
 
 if TYPE_CHECKING:
     from ..data.world import World
 
 __all__ = ["ASSUMED_RATE", "build"]
-
-#: Rate used when a story names a tariff or a threat but no rate: the rate most often
-#: threatened in 2025-2026 (US tariffs on Canada, Mexico and the EU).
-ASSUMED_RATE = 0.25
-
-_MOOD_FACTOR: dict[str, float] = {"fact": 1.0, "threat": 0.75, "hypothetical": 0.6,
-                                  "negated": 0.35}
-_MOOD_ORDER: dict[str, int] = {"fact": 0, "hypothetical": 1, "threat": 2, "negated": 3}
-_BASE: dict[str, float] = {"tariff": 0.9, "coerce": 0.6, "embargo": 0.85, "deal": 0.8,
-                           "end": 0.85}
-
-
-@dataclass
-class _Doc:
-    text: str
-    world: World
-    data: str | None
-    relations: list[Relation]
-    responses: ResponseCues
-    found: list[Mention]
-    economies: list[str]          # world economies named, in order of first mention
-    notes: dict[str, str]         # text code -> note on how it maps to the world
-    multi_sector: bool
 
 
 def build(text: str, world: World, data: str | None) -> tuple[list[Suggestion], list[str]]:  # noqa: C901 (to split)
@@ -78,6 +67,7 @@ def build(text: str, world: World, data: str | None) -> tuple[list[Suggestion], 
     sents = sentences(text)
     found = mentions(text)
     relations, responses = extract(text, sents, found)
+    relations = complete(text, sents, found, relations + all_export_bans(text, sents, found))
     notes: dict[str, str] = {}
     mapped: dict[str, str | None] = {}
     for m in found:
@@ -86,20 +76,26 @@ def build(text: str, world: World, data: str | None) -> tuple[list[Suggestion], 
             if note:
                 notes[m.code] = note
     economies = list(dict.fromkeys(e for e in mapped.values() if e))
+    mapped[ALL] = ALL
     doc = _Doc(text, world, data, _fill_actors(relations, found), responses, found,
                economies, notes, len(getattr(world, "sectors", ("all",))) > 1)
     skipped: list[str] = []
     wmap = {code: e for code, e in mapped.items()}
 
-    coercion, stated, embargoes, deals, ends = _group(doc, wmap, skipped)
+    coercion, stated, embargoes, deals, ends, bans = _group(doc, wmap, skipped)
     hegemon = _main_coercer(coercion)
     members = _coalition_members(doc, wmap, hegemon)
     out: list[Suggestion] = []
     for (actor, target), rels in coercion.items():
         out.append(_tariff_suggestion(doc, actor, target, rels, stated.get((target, actor), []),
                                       deals, members))
+    for (target, actor), rels in stated.items():   # a stated counter-tariff is a measure too
+        if (target, actor) not in coercion:
+            out.append(_tariff_suggestion(doc, target, actor, rels, [], deals, members))
     for (a, b), rels in embargoes.items():
         out.append(_embargo_suggestion(doc, a, b, rels))
+    for (a, b), rels in bans.items():
+        out.append(_export_ban_suggestion(doc, a, b, rels))
     for (a, b), rels in deals.items():
         out.append(_deal_suggestion(doc, a, b, rels, coercion))
     for key, rels in ends.items():
@@ -118,30 +114,12 @@ def build(text: str, world: World, data: str | None) -> tuple[list[Suggestion], 
             skipped.append(f"{s.title}: {exc}")
             continue
         kept.append(s)
+    kept = _assumed_below_stated(kept)
     kept.sort(key=lambda s: (-s.confidence, s.evidence[0].start if s.evidence else 0))
     return kept, skipped
 
 
 # ----------------------------------------------------------------- mapping and grouping
-def _economy(world: World, code: str) -> tuple[str | None, str | None]:
-    """The economy of ``world`` that stands for ``code``, and a note when it is not itself."""
-    from ..data.groups import groups
-
-    if code in list(world.countries):
-        return code, None
-    if code in groups:
-        try:
-            world.resolve(code)
-        except UnknownCountryError:
-            return None, f"{code}: no member separate in this world (all in ROW)"
-        return code, None
-    region = world.region_of(code)
-    if region and region != "ROW":
-        return region, (f"{code} is part of {region} in this world: the shock applies to "
-                        f"all of {region}")
-    return None, f"{code} is not separate in this world (it is in ROW)"
-
-
 def _fill_actors(relations: list[Relation], found: list[Mention]) -> list[Relation]:
     counts = Counter(r.actor for r in relations
                      if r.kind in ("tariff", "coerce", "embargo") and r.actor)
@@ -151,7 +129,7 @@ def _fill_actors(relations: list[Relation], found: list[Mention]) -> list[Relati
     by_mentions = sorted(named, key=lambda c: (-named[c], first.get(c, 0)))
     out = []
     for r in relations:
-        if r.actor is None and r.kind in ("tariff", "embargo"):
+        if r.actor is None and r.kind in ("tariff", "embargo", "export_ban"):
             pool = [c for c in [*ranked, *by_mentions] if c not in r.targets]
             if not pool:
                 continue
@@ -166,6 +144,7 @@ def _group(doc: _Doc, wmap: dict[str, str | None], skipped: list[str]):
     embargoes: dict[tuple[str, str], list[Relation]] = {}
     deals: dict[tuple[str, str], list[Relation]] = {}
     ends: dict[str, list[Relation]] = {}
+    bans: dict[tuple[str, str], list[Relation]] = {}
     # a counter-tariff is the answer to a first move: group first moves first
     for r in sorted(doc.relations, key=lambda r: r.retaliation):
         if r.kind == "end":
@@ -186,13 +165,15 @@ def _group(doc: _Doc, wmap: dict[str, str | None], skipped: list[str]):
                     stated.setdefault((a, b), []).append(r)
                 else:
                     coercion.setdefault((a, b), []).append(r)
+            elif r.kind == "export_ban":
+                bans.setdefault((a, b), []).append(r)
             elif r.kind == "embargo":
                 key = (b, a) if (b, a) in embargoes else (a, b)
                 embargoes.setdefault(key, []).append(r)
             else:
                 key = (b, a) if (b, a) in deals else (a, b)
                 deals.setdefault(key, []).append(r)
-    return coercion, stated, embargoes, deals, ends
+    return coercion, stated, embargoes, deals, ends, bans
 
 
 def _main_coercer(coercion: dict[tuple[str, str], list[Relation]]) -> str | None:
@@ -209,52 +190,6 @@ def _coalition_members(doc: _Doc, wmap: dict[str, str | None], hegemon: str | No
     rivals = {wmap.get(c) for c in doc.responses.coalition_rivals} - named
     return [e for e in doc.economies if e != hegemon and e not in rivals
             and (e not in GREAT_POWERS or e in named)]
-
-
-# ----------------------------------------------------------------- evidence, confidence
-def _evidence(doc: _Doc, cues: Sequence[Cue]) -> tuple[Evidence, ...]:
-    seen: dict[int, Evidence] = {}
-    for c in sorted(cues, key=lambda c: c.start):
-        if c.sentence.start not in seen:
-            seen[c.sentence.start] = Evidence(c.sentence.text, c.sentence.start,
-                                              c.sentence.end, doc.text[c.start:c.end],
-                                              c.start, c.end, c.mood)
-    return tuple(seen.values())
-
-
-def _relation_confidence(r: Relation) -> float:
-    base = _BASE[r.kind]
-    if r.actor_from == "inferred":
-        base -= 0.25
-    elif r.actor_from == "context":
-        base -= 0.1
-    if r.settlement:
-        base -= 0.05
-    if r.note.startswith("'sanctions'"):
-        base -= 0.2
-    return base * _MOOD_FACTOR[r.cue.mood]
-
-
-def _confidence(rels: Sequence[Relation], *factors: float) -> float:
-    best = max(_relation_confidence(r) for r in rels)
-    n = len({r.cue.sentence.start for r in rels})
-    value = min(0.95, best + 0.03 * (n - 1))
-    for f in factors:
-        value *= f
-    return round(max(0.05, min(0.95, value)), 2)
-
-
-def _mood(rels: Sequence[Relation]) -> Mood:
-    return min((r.cue.mood for r in rels), key=_MOOD_ORDER.__getitem__)
-
-
-def _pct(rate: float) -> str:
-    return f"{rate * 100:g}%"
-
-
-def _map_notes(doc: _Doc, rels: Sequence[Relation]) -> list[str]:
-    codes = {r.actor for r in rels if r.actor} | {t for r in rels for t in r.targets}
-    return [doc.notes[c] for c in sorted(codes) if c in doc.notes]
 
 
 # ----------------------------------------------------------------- tariffs
@@ -314,6 +249,9 @@ def _tariff_suggestion(doc: _Doc, actor: str, target: str, rels: list[Relation],
     assumptions: list[str] = []
     rate, assumed = _rate(rels, assumptions)
     sectors = tuple(dict.fromkeys(s for r in rels for s in r.sectors))
+    add = any(r.add for r in rels)
+    exempt = next((r.exempt for r in rels if r.exempt), 0.0)
+    size = next((r.coverage for r in rels if r.coverage), None)
     if all(r.kind == "coerce" for r in rels):
         assumptions.append("no instrument named (threat, pressure or coercion): a tariff "
                            "on all goods assumed")
@@ -324,27 +262,68 @@ def _tariff_suggestion(doc: _Doc, actor: str, target: str, rels: list[Relation],
     if any(r.cue.mood == "negated" for r in rels):
         assumptions.append("the story denies, lifts or rules out part of it; kept as a "
                            "scenario with low confidence")
+    on: str | list[str] = target
+    if target == ALL:
+        on = [c for c in doc.world.countries if c != actor]
+        assumptions.append(f"a tariff on {'imported' if sectors else 'all'} goods: on every "
+                           f"partner of {actor}")
+    if size is not None and target != ALL:
+        exempt = _coverage(doc, actor, target, size, rate, assumed, assumptions)
+    if exempt and size is None:
+        assumptions.append(f"the story says {exempt:.0%} of the flow enters duty-free: "
+                           f"exempt={exempt:g}")
     assumptions += _map_notes(doc, rels)
-    variants = _responses(doc, actor, target, rate, stated, deals, members)
+    variants = _responses(doc, actor, target, rate, stated, deals, members) \
+        if target != ALL else {}
 
     def make(sec: list[str] | None) -> Scenario:
-        coerce = tariff(by=actor, on=target, rate=rate, sectors=sec) if sec else \
-            tariff(by=actor, on=target, rate=rate)
+        coerce = tariff(by=actor, on=on, rate=rate, sectors=sec, add=add, exempt=exempt)
         desc = f"{actor} taxes goods from {target} at {_pct(rate)}" + (
             f" ({', '.join(sec)})" if sec else "") + "; suggested from a news story."
-        return Scenario(name=_title_tariff(actor, target, rate, sectors), shocks=[coerce],
+        return Scenario(name=_title_tariff(actor, target, rate, sectors, add), shocks=[coerce],
                         description=desc, variants=variants, data=doc.data)
 
-    scenario, factor = _sectoral(doc, make, sectors, f"goods from {target}", assumptions)
+    whose = "imported goods" if target == ALL else f"goods from {target}"
+    scenario, factor = _sectoral(doc, make, sectors, whose, assumptions)
     conf = _confidence(rels, 0.85 if assumed else 1.0, factor)
-    return Suggestion("tariff", _title_tariff(actor, target, rate, sectors), scenario,
+    return Suggestion("tariff", _title_tariff(actor, target, rate, sectors, add), scenario,
                       _evidence(doc, [r.cue for r in [*rels, *stated]]), conf,
-                      tuple(assumptions), actor, (target,), sectors, rate, _mood(rels))
+                      tuple(assumptions), actor, (target,), sectors, rate, _mood(rels),
+                      rate_assumed=assumed, add=add, exempt=exempt, coverage=size,
+                      dates=tuple(dict.fromkeys(d for r in rels for d in r.dates)))
 
 
-def _title_tariff(actor: str, target: str, rate: float, sectors: tuple[str, ...]) -> str:
+def _coverage(doc: _Doc, actor: str, target: str, size: float, rate: float, assumed: bool,
+              assumptions: list[str]) -> float:
+    """A size in dollars as coverage: the rate on ``size`` of the imports of ``actor`` from
+    ``target``, i.e. ``exempt = 1 - size / imports`` (at least 0)."""
+    codes = list(doc.world.countries)
+    imports = float(doc.world.flows[codes.index(target), codes.index(actor)])
+    share = min(1.0, size / imports) if imports > 0 else 1.0
+    exempt = round(1.0 - share, 4) if share < 1 else 0.0
+    how = "the rate assumed" if assumed else "at the rate stated"
+    assumptions.append(f"the story sizes it at USD {size:g} bn of imports: {share:.0%} of "
+                       f"{actor}'s imports from {target} ({imports:.0f} {doc.world.unit}) "
+                       f"taxed, {how} (exempt={exempt:g})")
+    return exempt
+
+
+def _assumed_below_stated(found: list[Suggestion]) -> list[Suggestion]:
+    """An assumed rate ranks below every stated one: its confidence is capped just under
+    the lowest confidence of a suggestion whose rate the story states."""
+    stated = [s.confidence for s in found if s.rate is not None and not s.rate_assumed]
+    if not stated:
+        return found
+    cap = round(max(0.05, min(stated) - 0.01), 2)
+    return [replace(s, confidence=min(s.confidence, cap)) if s.rate_assumed else s
+            for s in found]
+
+
+def _title_tariff(actor: str, target: str, rate: float, sectors: tuple[str, ...],
+                  add: bool = False) -> str:
     extra = f", {', '.join(sectors)}" if sectors else ""
-    return f"{actor} tariff on {target} ({_pct(rate)}{extra})"
+    who = "all partners" if target == ALL else target
+    return f"{actor} tariff on {who} ({'+' if add else ''}{_pct(rate)}{extra})"
 
 
 def _responses(doc: _Doc, actor: str, target: str, rate: float, stated: list[Relation],
@@ -389,154 +368,3 @@ def _cue_words(doc: _Doc, cues: Sequence[Cue], code: str) -> str:
     return doc.text[cues[0].start:cues[0].end]
 
 
-# ----------------------------------------------------------------- other instruments
-def _embargo_suggestion(doc: _Doc, a: str, b: str, rels: list[Relation]) -> Suggestion:
-    assumptions = [r.note for r in rels if r.note]
-    sectors = tuple(dict.fromkeys(s for r in rels for s in r.sectors))
-    if sectors:
-        assumptions.append(f"the story names {', '.join(sectors)}; an embargo stops all trade "
-                           "between the two, an upper bound")
-    assumptions += _map_notes(doc, rels)
-    title = f"embargo between {a} and {b}"
-    scenario = Scenario(name=title, shocks=[embargo(a, b)], data=doc.data,
-                        description=f"Trade between {a} and {b} stops in both directions; "
-                                    "suggested from a news story.")
-    conf = _confidence(rels, 0.85 if sectors else 1.0)
-    return Suggestion("embargo", title, scenario, _evidence(doc, [r.cue for r in rels]), conf,
-                      tuple(dict.fromkeys(assumptions)), a, (b,), sectors, None, _mood(rels))
-
-
-def _deal_suggestion(doc: _Doc, a: str, b: str, rels: list[Relation],
-                     coercion: dict[tuple[str, str], list[Relation]]) -> Suggestion:
-    from ..data.estimates import RTA_EFFECT
-
-    assumptions: list[str] = []
-    variants: dict[str, Variant] = {"full agreement": Variant(
-        description=f"{a} and {b} form a trade agreement (the estimated average effect).",
-        shocks=[agreement(form=[a, b])])}
-    if all(r.settlement for r in rels):
-        narrow = round(RTA_EFFECT.beta / 4, 3)
-        assumptions.append(f"a settled dispute covers a few product lines: a quarter of the "
-                           f"average agreement effect (beta = {narrow}) as 'narrow settlement', "
-                           "the full effect as an upper bound")
-        variants = {"narrow settlement": Variant(
-            description=f"{a} and {b} settle their dispute (beta = {narrow} each way).",
-            shocks=[agreement(form=[a, b], effect=narrow)]), **variants}
-    if any(r.actor_from == "context" for r in rels) and not any(
-            r.actor_from == "text" for r in rels):
-        assumptions.append(f"{a} is taken from the sentence before")
-    for (h, t), crels in coercion.items():
-        if t in (a, b) and h not in (a, b):
-            rate = next((r.rate for r in crels if r.rate is not None), ASSUMED_RATE)
-            variants[f"full agreement and the {h} tariff on {t}"] = Variant(
-                description=f"The agreement, while {h} taxes {t} at {_pct(rate)}.",
-                shocks=[agreement(form=[a, b]), tariff(by=h, on=t, rate=rate)])
-            break
-    assumptions += _map_notes(doc, rels)
-    title = f"{a}-{b} trade agreement"
-    if len(variants) == 1:
-        only = next(iter(variants.values()))
-        scenario = Scenario(name=title, shocks=list(only.shocks), data=doc.data,
-                            description=only.description)
-    else:
-        scenario = Scenario(name=title, shocks=[], variants=variants, data=doc.data,
-                            description=f"{a} and {b} deepen trade; suggested from a news "
-                                        "story.")
-    return Suggestion("deal", title, scenario, _evidence(doc, [r.cue for r in rels]),
-                      _confidence(rels), tuple(assumptions), a, (b,),
-                      tuple(dict.fromkeys(s for r in rels for s in r.sectors)), None,
-                      _mood(rels))
-
-
-def _end_suggestion(doc: _Doc, key: str, rels: list[Relation],
-                    coercion: dict[tuple[str, str], list[Relation]],
-                    wmap: dict[str, str | None], skipped: list[str]) -> Suggestion | None:
-    members_spec = AGREEMENTS[key][1]
-    if isinstance(members_spec, str):
-        members: Any = members_spec
-        codes = list(_group_members(members_spec))
-    else:
-        mapped = [_economy(doc.world, c)[0] for c in members_spec]
-        if any(m is None for m in mapped) or len(set(mapped)) < 2:
-            skipped.append(f"{key} ends: its members are not separate in this world")
-            return None
-        members = [m for m in mapped if m]
-        codes = list(members)
-    assumptions = [r.note for r in rels if r.note]
-    variants: dict[str, Variant] = {}
-    for (h, t), crels in coercion.items():
-        if h in codes and t in codes:
-            rate = next((r.rate for r in crels if r.rate is not None), ASSUMED_RATE)
-            variants = {
-                "agreement ends": Variant(description=f"{key} ends; no new tariffs."),
-                f"ends, with the {h} tariff on {t}": Variant(
-                    description=f"{key} ends and {h} taxes {t} at {_pct(rate)}.",
-                    shocks=[tariff(by=h, on=t, rate=rate)]),
-            }
-            break
-    title = f"{key} ends"
-    scenario = Scenario(name=title, shocks=[agreement(end=members)], variants=variants,
-                        data=doc.data,
-                        description=f"The {key} agreement ends: trade among its members "
-                                    "loses the estimated agreement effect.")
-    return Suggestion("agreement_end", title, scenario, _evidence(doc, [r.cue for r in rels]),
-                      _confidence(rels), tuple(dict.fromkeys(assumptions)), "",
-                      tuple(codes), (), None, _mood(rels))
-
-
-def _group_members(name: str) -> tuple[str, ...]:
-    from ..data.groups import groups
-
-    return groups[name].members
-
-
-def _coalition_suggestion(doc: _Doc, hegemon: str | None, members: list[str],
-                          coercion: dict[tuple[str, str], list[Relation]]
-                          ) -> Suggestion | None:
-    cues = doc.responses.cues["coalition"]
-    trade_talk = any(_trade_words(c.sentence.text) for c in cues)
-    if hegemon is None and not trade_talk:
-        return None
-    assumptions: list[str] = []
-    factor = 1.0
-    group = list(members)
-    if len(group) < 2:
-        group = [*group, "MIDDLE-POWERS"]
-        factor = 0.7
-        assumptions.append("fewer than two partners named: middlepower's MIDDLE-POWERS list "
-                           "added (see mp.groups['MIDDLE-POWERS'])")
-    if hegemon is None:
-        title = f"coalition of {', '.join(group)}"
-        scenario = Scenario(name=title, shocks=[agreement(form=group)], data=doc.data,
-                            description="Free trade among the coalition; suggested from a "
-                                        "news story.")
-    else:
-        pressure = [(t, next((r.rate for r in rels if r.rate is not None), ASSUMED_RATE))
-                    for (h, t), rels in coercion.items() if h == hegemon and t in group]
-        rate = pressure[0][1] if pressure else ASSUMED_RATE
-        title = f"coalition of {', '.join(group)} against {hegemon}"
-        shocks = [tariff(by=hegemon, on=t, rate=r) for t, r in pressure]
-        scenario = Scenario(name=title, shocks=shocks, data=doc.data, variants={
-            "no coalition": Variant(description=f"{hegemon}'s tariffs, each member alone."),
-            "free trade among members": Variant(
-                description=f"{', '.join(group)} deepen trade among themselves.",
-                shocks=[agreement(form=group)]),
-            "free trade and joint retaliation": Variant(
-                description=f"and they tax {hegemon} at {_pct(rate)} together.",
-                shocks=[agreement(form=group), tariff(by=group, on=hegemon, rate=rate)]),
-        }, description=f"Middle powers answer {hegemon} together; suggested from a news story.")
-        assumptions.append(f"members: the economies the story names, less {hegemon} and the "
-                           "great powers it does not put in a coalition")
-    n = len({c.sentence.start for c in cues})
-    mood = min((c.mood for c in cues), key=_MOOD_ORDER.__getitem__)
-    conf = round(max(0.05, min(0.95, (0.4 + 0.04 * min(n, 5)) * factor
-                               * _MOOD_FACTOR[mood])), 2)
-    return Suggestion("coalition", title, scenario, _evidence(doc, cues), conf,
-                      tuple(assumptions), hegemon or "", tuple(group), (), None, mood)
-
-
-def _trade_words(s: str) -> bool:
-    import re
-
-    return bool(re.search(r"\btrade\b|\btariff|\beconomic\b|\bcoercion\b|\bmarkets?\b", s,
-                          re.I))

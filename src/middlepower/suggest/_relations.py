@@ -27,16 +27,17 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ._entities import Mention
+from ._rates import extra_words, rates_for
 from ._tables import AGREEMENTS, SECTORS
 from ._text import Mood, Sentence, clause_bounds, mood_of
 
 __all__ = ["Cue", "Relation", "ResponseCues", "extract"]
 
-RelationKind = Literal["tariff", "coerce", "embargo", "deal", "end"]
+RelationKind = Literal["tariff", "coerce", "embargo", "export_ban", "deal", "end"]
 
 _TARIFF = re.compile(
     r"\b(?:counter-?tariffs?|tariffs?(?!-free)|duties|duty(?![- ]free)|levies|levy|"
-    r"surcharges?|import tax(?:es)?|border tax(?:es)?)\b", re.I)
+    r"surcharges?|import tax(?:es)?|border tax(?:es)?|counter-?measures?)\b|(?<=%) on\b", re.I)
 _COERCE = re.compile(
     r"\bthreaten(?:s|ed|ing)?\b|\bpressur(?:e|es|ed|ing)\b|\bcoerc\w*|"
     r"\bbull(?:y|ies|ied|ying)\b|\bpunish\w*|\bintimidat\w*|\bblackmail\w*|\btrade war\b|"
@@ -45,7 +46,8 @@ _EMBARGO = re.compile(
     r"\bembargo\w*|\b(?:export|import) bans?\b|"
     r"\bban(?:s|ned|ning)?\s+(?:\w+\s+){0,3}?(?:exports?|imports?|trade|shipments?|sales?|"
     r"purchases?)\b|"
-    r"\b(?:halt|stop|cut(?:s|ting)? off|suspend)\w*\s+(?:all\s+)?(?:trade|imports|exports)\b|"
+    r"\b(?:halt|stop|cut(?:s|ting)? off|suspend|block)\w*\s+(?:\w+\s+){0,2}?(?:trade|imports|"
+    r"exports)\b|\b(?:stop|halt|cease)\w*\s+(?:buying|purchasing)\b|"
     r"\bblockade\w*|\bsanctions?\b", re.I)
 _DEAL = re.compile(
     r"\bfree[- ]trade (?:agreement|deal|pact|area)s?\b|\b(?:trade )?(?:deal|agreement|accord|"
@@ -85,8 +87,8 @@ _RETALIATION_HERE = re.compile(
     r"\bretaliat\w*|\bcounter-?tariffs?\b|\bcounter-?measures?\b|\bhit(?:s|ting)? back\b|"
     r"\bstr(?:ike|uck) back\b|\bin kind\b|\bin response\b|\bresponded\b", re.I)
 _RECEIVE = re.compile(
-    r"\b(?:faces?|facing|faced|hit|struck|targeted|subject(?:ed)? to|exposed to|under|"
-    r"suffer\w*|brac\w*|spared|exempt\w*|slapped with|lashed with)\b", re.I)
+    r"\b(?:faces?|facing|faced|hit(?! back)|struck(?! back)|targeted|subject(?:ed)? to|"
+    r"exposed to|under|suffer\w*|brac\w*|spared|exempt\w*|slapped with|lashed with)\b", re.I)
 _ACTOR_GAP_BAD = re.compile(
     r"\b(?:on|against|from|to|with|for|faces?|facing|faced|hit|by|over|into|at)\b|[;:,]",
     re.I)
@@ -98,16 +100,6 @@ _VERB_CUE = re.compile(
     r"(?:threaten(?:s|ed|ing)?|pressur(?:ed|es|ing)|punish(?:es|ed|ing)?|bull(?:ies|ied)|"
     r"coerc(?:ed|es|ing)|intimidat(?:ed|es|ing)|blackmail(?:ed|s|ing))$", re.I)
 _SECTOR_STOP = re.compile(r"\b(?:after|before|when|since|because|while|as)\b", re.I)
-_RATE = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s*(?:-\s*)?(?:%|per\s?cent\b|percent\b|pc\b)", re.I)
-_WORD_RATES = {
-    "five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "twenty-five": 25, "thirty": 30,
-    "thirty-five": 35, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "one hundred": 100, "a hundred": 100,
-}
-_WORD_RATE = re.compile(
-    r"\b(" + "|".join(sorted(_WORD_RATES, key=len, reverse=True)) +
-    r")\s*(?:-\s*)?(?:per\s?cent|percent)\b", re.I)
 _SECTOR_RX = {name: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b",
                                re.I) for name, words in SECTORS.items()}
 
@@ -137,6 +129,10 @@ class Relation:
     settlement: bool = False
     retaliation: bool = False
     note: str = ""
+    add: bool = False
+    exempt: float = 0.0
+    coverage: float | None = None      # USD bn of imports the measure covers, if stated
+    dates: tuple[str, ...] = ()
 
 
 @dataclass
@@ -179,20 +175,18 @@ def extract(text: str, sents: Sequence[Sentence], found: Sequence[Mention]
 # ----------------------------------------------------------------- instruments
 def _tariffs(text: str, s: Sentence, ms: list[Mention]) -> list[Relation]:
     cues = [(s.start + m.start(), s.start + m.end()) for m in _TARIFF.finditer(s.text)]
-    rates = _rates_for(text, s, cues)
+    rates = rates_for(text, s, cues)
     out = []
     for (a, b), rate in zip(cues, rates, strict=True):
         lo, hi = clause_bounds(s, a)
-        who, targets = _roles(text, ms, a, b, lo, hi)
-        if not targets:
-            continue
+        who, targets = _roles(text, ms, a, b, lo, hi)   # no target: _coref fills it in
         retaliation = bool(_RETALIATION_HERE.search(text[max(lo, a - 40):b]) or re.match(
             r"[^.;]{0,40}\bin (?:response|retaliation)\b", text[b:hi]))
         mood = mood_of(text, s, a, b, who.start if who else None)
         out.append(Relation("tariff", Cue(s, a, b, mood), who.code if who else None,
                             targets, rate, _sectors(_near(text, a, b, lo, hi)),
                             actor_from="text" if who else "inferred",
-                            retaliation=retaliation))
+                            retaliation=retaliation, add=extra_words(text, a, b, lo, hi)))
     return out
 
 
@@ -201,9 +195,7 @@ def _embargoes(text: str, s: Sentence, ms: list[Mention]) -> list[Relation]:
     for m in _EMBARGO.finditer(s.text):
         a, b = s.start + m.start(), s.start + m.end()
         lo, hi = clause_bounds(s, a)
-        who, targets = _roles(text, ms, a, b, lo, hi)
-        if not targets:
-            continue
+        who, targets = _roles(text, ms, a, b, lo, hi)   # no target: _coref fills it in
         sanctions = m.group(0).lower().startswith("sanction")
         note = ("'sanctions' modelled as an embargo on all trade, an upper bound"
                 if sanctions else "")
@@ -305,7 +297,7 @@ def _roles(text: str, ms: list[Mention], a: int, b: int, lo: int, hi: int, *,  #
             break
     actor = by.code if by else None
     # "Canada faces a 25% US tariff": a receiving verb names the target first
-    receivers = [m for m in before if len(text[m.end:a]) <= 40
+    receivers = [m for m in before[-1:] if len(text[m.end:a]) <= 40   # the nearest only
                  and _RECEIVE.search(text[m.end:a]) and not re.search(r"[,;]", text[m.end:a])]
     targets: list[str] = [receivers[0].code] if receivers else []
     last: Mention | None = None
@@ -387,36 +379,6 @@ def _deal_parties(text: str, ms: list[Mention], a: int, b: int, lo: int, hi: int
         if codes and codes[0] not in ordered:
             return [codes[0], *ordered], "context"
     return ordered, "text"
-
-
-# ----------------------------------------------------------------- numbers, sectors
-def _rates_for(text: str, s: Sentence, cues: list[tuple[int, int]]) -> list[float | None]:
-    """Assign each rate in the sentence to its nearest tariff cue (shares are skipped)."""
-    found: list[tuple[int, int, float]] = []
-    for m in _RATE.finditer(s.text):
-        found.append((s.start + m.start(), s.start + m.end(), float(m.group(1))))
-    for m in _WORD_RATE.finditer(s.text):
-        found.append((s.start + m.start(), s.start + m.end(), float(_WORD_RATES[
-            m.group(1).lower()])))
-    found.sort()
-    best: list[tuple[float, float] | None] = [None] * len(cues)
-    for k, (ra, rb, value) in enumerate(found):
-        tail = text[rb:rb + 6]
-        if re.match(r"\s+of\b", tail) or value > 1000:
-            continue
-        nxt = found[k + 1] if k + 1 < len(found) else None
-        if nxt and re.fullmatch(r"\s*to\s*", text[rb:nxt[0]]) and re.search(
-                r"\bfrom\s*$", text[max(s.start, ra - 8):ra]):
-            continue  # "from 10% to 25%": the second rate is the new one
-        if not cues:
-            break
-        dist = [min(abs(ra - cb), abs(ca - rb)) for ca, cb in cues]
-        j = min(range(len(cues)), key=dist.__getitem__)
-        if dist[j] > 60:
-            continue
-        if best[j] is None or dist[j] < best[j][0]:
-            best[j] = (dist[j], value / 100.0)
-    return [x[1] if x else None for x in best]
 
 
 def _near(text: str, a: int, b: int, lo: int, hi: int) -> str:

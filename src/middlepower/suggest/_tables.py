@@ -100,8 +100,10 @@ AGREEMENTS: dict[str, tuple[tuple[str, ...], str | tuple[str, ...]]] = {
 #: names them: the great powers such a coalition is formed against.
 GREAT_POWERS: frozenset[str] = frozenset({"USA", "CHN", "RUS"})
 
-#: Sector aliases of the multi-sector model and the words that name them.
-#: Dairy, canola, seafood and the like fall under agriculture (WIOD's A01-A03).
+#: Sector aliases of the multi-sector model (``wiod2014``'s sector groups) and the words
+#: that name them; docs/suggest.md has the table. Dairy, canola, seafood and the like
+#: fall under agriculture (WIOD's A01-A03); a named good (gallium) maps to the sector
+#: that holds it (basic metals), broader than the good.
 SECTORS: dict[str, tuple[str, ...]] = {
     "steel": ("steel",),
     "aluminium": ("aluminium", "aluminum"),
@@ -109,8 +111,20 @@ SECTORS: dict[str, tuple[str, ...]] = {
               "vehicle", "EVs", "EV", "automotive", "auto parts", "car parts"),
     "lumber": ("lumber", "softwood", "timber", "wood"),
     "energy": ("energy", "oil", "crude", "natural gas", "gas", "petroleum", "electricity",
-               "LNG", "fuel", "fuels"),
+               "LNG", "fuel", "fuels", "coal"),
     "agriculture": ("agriculture", "agricultural", "farm", "farms", "farmers", "canola",
                     "soybeans", "soybean", "soy", "pork", "beef", "wheat", "grain", "grains",
-                    "seafood", "lobster", "dairy", "milk", "cheese", "food"),
+                    "seafood", "lobster", "dairy", "milk", "cheese", "barley", "peas",
+                    "beef imports"),
+    "metals": ("copper", "gallium", "germanium", "antimony", "rare earths", "rare earth",
+               "critical minerals", "nickel", "cobalt", "lithium", "tungsten", "magnesium"),
+    "mining": ("graphite", "potash", "iron ore", "uranium"),
+    "chemicals": ("chemicals", "fertiliser", "fertilizer", "photoresists", "hydrogen fluoride",
+                  "fluorinated polyimide"),
+    "electronics": ("chips", "chip", "semiconductors", "semiconductor", "processors",
+                    "microchips", "electronics"),
+    "food": ("whisky", "whiskey", "bourbon", "spirits", "wine", "wines", "food"),
+    "machinery": ("lithography machines", "machinery", "machine tools"),
+    "other_transport": ("motorcycles", "aircraft", "ships"),
+    "pharmaceuticals": ("pharmaceuticals", "drugs", "medicines"),
 }

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Evidence", "Suggestion", "Suggestions", "suggest", "write_yaml"]
 
-SuggestionKind = Literal["tariff", "embargo", "deal", "agreement_end", "coalition"]
+SuggestionKind = Literal["tariff", "embargo", "export_ban", "deal", "agreement_end",
+                         "coalition"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,16 @@ class Suggestion:
         The tariff rate used (stated or assumed), as a fraction.
     mood : str
         The most factual mood among the evidence.
+    rate_assumed : bool
+        True when the story states no rate and ``rate`` is assumed (see ``assumptions``).
+    add, exempt : bool, float
+        The rate comes on top of the tariff in force ("an extra 20%"); the share of the
+        flow that enters duty-free ("three quarters ... duty-free", or a dollar size).
+    coverage : float or None
+        USD bn of imports the story says the measure covers ("$9 billion in
+        counter-tariffs").
+    dates : tuple of str
+        Dates the story gives for it ("from 1 August").
     """
 
     kind: SuggestionKind
@@ -97,6 +108,11 @@ class Suggestion:
     sectors: tuple[str, ...] = ()
     rate: float | None = None
     mood: Mood = "fact"
+    rate_assumed: bool = False
+    add: bool = False
+    exempt: float = 0.0
+    coverage: float | None = None
+    dates: tuple[str, ...] = ()
 
     @property
     def variants(self) -> list[str]:
@@ -120,6 +136,8 @@ class Suggestion:
             "kind": self.kind, "title": self.title, "confidence": self.confidence,
             "mood": self.mood, "actor": self.actor, "targets": list(self.targets),
             "sectors": list(self.sectors), "rate": self.rate,
+            "rate_assumed": self.rate_assumed, "add": self.add, "exempt": self.exempt,
+            "coverage": self.coverage, "dates": list(self.dates),
             "assumptions": list(self.assumptions),
             "evidence": [{"sentence": e.sentence, "start": e.start, "end": e.end,
                           "cue": e.cue, "cue_start": e.cue_start, "cue_end": e.cue_end,
@@ -181,7 +199,9 @@ def suggest(text: str, world: World | str | None = None, *,
     -----
     Recognised: economies by name (country-converter's patterns), capital, demonym,
     leader and institution (:mod:`middlepower.suggest._tables`); tariffs with their rate
-    and sectors; coercion with no instrument named ("threatened", "pressure"); embargoes,
+    and sectors, rate changes ("raised to", "an extra"), sizes in dollars, exemption
+    shares and dates (:mod:`._coref`); export bans on named goods (:mod:`._bans`);
+    coercion with no instrument named ("threatened", "pressure"); embargoes,
     export bans and sanctions; deals and settled disputes between two parties; the end or
     renegotiation of USMCA/NAFTA, CETA, CPTPP; calls for coalitions of middle powers;
     cues of the target's responses (retaliation, diversification, coalitions), which
