@@ -5,8 +5,9 @@ unlabelled) fence whose first word (after an optional ``$ ``) is ``middlepower``
 ``python``, and every inline code span that starts with ``middlepower ``. docs/errors.md
 is left out: it is generated from the bad-input table, whose own test runs each command.
 
-Each command runs with bash in a fresh temporary folder (``examples/`` linked in, and the
-``story.txt`` the suggest docs assume), with a time limit, and must exit 0 with no
+Each command runs with bash in a fresh temporary folder (``examples/`` and ``benchmarks/``
+linked in, and the ``story.txt`` the suggest docs assume), with a time limit, and must exit 0
+with no
 traceback. A trailing comment changes that:
 
 * ``# fails: why`` - must exit non-zero, with a one-line error and no traceback;
@@ -134,7 +135,8 @@ def _env() -> dict[str, str]:
 def test_doc_command_runs(cmd: DocCommand, tmp_path: Path) -> None:
     if cmd.kind == "slow" and not os.environ.get("MIDDLEPOWER_SLOW_DOCS"):
         pytest.skip("a slow doc command: set MIDDLEPOWER_SLOW_DOCS=1 to run it")
-    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    for folder in ("examples", "benchmarks"):      # the scripts the docs name
+        (tmp_path / folder).symlink_to(ROOT / folder)
     (tmp_path / "story.txt").write_text(STORY, encoding="utf-8")
     try:
         done = subprocess.run(["bash", "-c", cmd.command], cwd=tmp_path, env=_env(),
