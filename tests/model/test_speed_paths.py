@@ -188,11 +188,10 @@ def _patches_and_spec(world: mp.World, scen: list[mp.Scenario], **kw):
     base = mp.model.baseline(world)
     fb = base.one_sector
     p = patch_of_arrays([s.arrays(world) for s in scen], base.sector_tariffs)
-    theta = diagnostics._check_theta(kw.get("theta"), len(scen), world)
-    opts = mp.SolveOptions(deficits=kw.get("deficits", "additive"),
+    opts = mp.SolveOptions(theta=kw.get("theta"), deficits=kw.get("deficits", "additive"),
                            numeraire=kw.get("numeraire", "world"),
                            max_iter=kw.get("max_iter", 10_000), backend="numpy")
-    spec = diagnostics._check_options(world, theta, opts)
+    spec = diagnostics._check_options(world, len(scen), opts)
     return fb, p, onesector.deltas(fb, p, spec.theta[:, 0]), spec
 
 

@@ -72,8 +72,11 @@ def _check_theta(theta: Any, n: int, world: World) -> np.ndarray:
     return values
 
 
-def _check_options(world: World, theta: np.ndarray, options: SolveOptions) -> _Spec:
+def _check_options(world: World, n: int, options: SolveOptions) -> _Spec:
+    """The settings of a batch of ``n`` scenarios: trade elasticities (the horizon's factor
+    applied here, the one place), closure, numeraire, stopping rule, model terms."""
     o = options
+    theta = _check_theta(o.theta, n, world) * o.theta_factor
     deficits, mode, numeraire, tol, max_iter, damping = (o.deficits, o.mode, o.numeraire,
                                                           o.tol, o.max_iter, o.damping)
     if deficits not in get_args(DeficitClosure):

@@ -26,7 +26,6 @@ from .diagnostics import (
     _check_admissible,
     _check_isolation,
     _check_options,
-    _check_theta,
     _raise_unconverged,
 )
 from .equations import _evaluate, _Spec
@@ -226,8 +225,7 @@ def summaries(world: World, items: Sequence[Scenario], theta: Any = None,
     them directly; ``items`` then only name the rows.
     """
     o = SolveOptions.of(options, theta=theta, deficits=deficits)
-    thetas = _check_theta(o.theta, len(items), world) * o.theta_factor
-    spec = _check_options(world, thetas, o)
+    spec = _check_options(world, len(items), o)
     base = baseline(world)
     th_s = spec.theta[:, :, None]                     # (b, S, 1)
     out = {k: np.empty((len(items), world.n)) for k in keys}

@@ -17,7 +17,7 @@ from ..data.world import World
 from ..errors import ParameterError, ScenarioError
 from ..scenario.scenario import DeficitClosure, Scenario
 from .baseline import Baseline, baseline
-from .diagnostics import _check_options, _check_theta
+from .diagnostics import _check_options
 from .engine import _results_of, _solutions
 from .options import Mode, SolveOptions
 from .result import Result, Results
@@ -182,8 +182,7 @@ def solve_many(
     items = _as_scenarios(scenarios)
     if not items:
         raise ScenarioError("no scenarios to solve.")
-    thetas = _check_theta(opts.theta, len(items), world) * opts.theta_factor
-    spec = _check_options(world, thetas, opts)
+    spec = _check_options(world, len(items), opts)
     base = baseline(world)
     if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) < 1):
         raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer.")
