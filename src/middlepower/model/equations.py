@@ -203,8 +203,9 @@ def _step(ev: _Eval, c: Coefficients, base: Baseline, spec: _Spec) -> np.ndarray
     log(ratio) / (1 + theta (1 - s)).
     """
     q = ev.absorption / ev.p_theta
-    with np.errstate(invalid="ignore", divide="ignore"):
-        own = ev.c_theta * c.exporter("a_pair", q / ev.p_theta) / c.exporter("a_sale", q)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        # sum_j a_sale_ij q_j is sales / chat^-theta (:func:`_evaluate`): not formed again
+        own = ev.c_theta * ev.c_theta * c.exporter("a_pair", q / ev.p_theta) / ev.sales
         if ev.sales.shape[1] == 1 and not base.has_io:   # one sector: omega = gamma = 1
             return np.log(ev.ratio) / (1.0 + spec.theta * (1.0 - own[:, 0, :]))
         own = np.where(np.isfinite(own), own, 1.0)
